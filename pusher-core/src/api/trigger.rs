@@ -1,0 +1,338 @@
+//! Triggering events: one event on 1 to 100 channels, or a batch of 1 to 10 events.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::{ChannelAttribute, Operation, RequestContext, info_param};
+use crate::config::Config;
+use crate::encryption;
+use crate::error::{RequestError, ResponseError};
+use crate::names::{ChannelName, EventName, SocketId, UserId};
+use crate::request::{Unsigned, app_path};
+use crate::response::parse_json;
+
+/// The most channels one trigger may name.
+pub const MAX_TRIGGER_CHANNELS: usize = 100;
+
+/// The most events one batch may hold (multi-tenant clusters).
+pub const MAX_BATCH_EVENTS: usize = 10;
+
+/// An event's `data`: always a string on the wire.
+///
+/// Made from a serializable value (serialized exactly once) or from a string that is already
+/// encoded, sent as it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EventData(String);
+
+impl EventData {
+    /// Serializes `value` to JSON, once.
+    pub fn json<T: Serialize + ?Sized>(value: &T) -> Result<Self, RequestError> {
+        serde_json::to_string(value)
+            .map(Self)
+            .map_err(RequestError::Serialize)
+    }
+
+    /// Sends `encoded` as it is: it is already the event's data.
+    pub fn encoded(encoded: impl Into<String>) -> Self {
+        Self(encoded.into())
+    }
+
+    /// The data as it is sent (before encryption).
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// Anything a trigger accepts as data: a serializable value, or an [`EventData`].
+pub trait ToEventData {
+    /// The event data.
+    fn to_event_data(&self) -> Result<EventData, RequestError>;
+}
+
+impl<T: Serialize + ?Sized> ToEventData for T {
+    fn to_event_data(&self) -> Result<EventData, RequestError> {
+        EventData::json(self)
+    }
+}
+
+impl ToEventData for EventData {
+    fn to_event_data(&self) -> Result<EventData, RequestError> {
+        Ok(self.clone())
+    }
+}
+
+/// What one channel reports when a trigger asks for `info`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[non_exhaustive]
+pub struct ChannelInfo {
+    /// Distinct users on a presence channel, when asked for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_count: Option<u64>,
+    /// Subscribed connections, when asked for and enabled.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subscription_count: Option<u64>,
+}
+
+/// The data as sent: encrypted for an encrypted channel, checked against the payload ceiling.
+fn data_as_sent(
+    config: &Config,
+    context: &RequestContext<'_>,
+    channel: &ChannelName,
+    data: &EventData,
+) -> Result<String, RequestError> {
+    let sent = if channel.is_encrypted() {
+        let master_key = config.master_key().ok_or_else(|| RequestError::NoMasterKey {
+            channel: channel.to_string(),
+        })?;
+        let nonce = context.nonces.nonce().map_err(RequestError::Random)?;
+        encryption::encrypt(channel.as_str(), master_key, &nonce, data.as_str().as_bytes())
+    } else {
+        data.as_str().to_owned()
+    };
+    if sent.len() > config.max_payload_bytes() {
+        return Err(RequestError::PayloadTooLarge {
+            channel: channel.to_string(),
+            size: sent.len(),
+            max: config.max_payload_bytes(),
+        });
+    }
+    Ok(sent)
+}
+
+fn post_json(
+    config: &Config,
+    context: &RequestContext<'_>,
+    suffix: &str,
+    body: &impl Serialize,
+) -> Result<http::Request<Vec<u8>>, RequestError> {
+    let body = serde_json::to_vec(body).map_err(RequestError::Serialize)?;
+    Unsigned {
+        method: http::Method::POST,
+        endpoint: config.api_endpoint(),
+        path: app_path(config, suffix),
+        params: &[],
+        body,
+    }
+    .sign(config, context.timestamp)
+}
+
+/// Triggers one event on 1 to 100 channels: `POST /apps/{id}/events`.
+#[derive(Debug, Clone)]
+pub struct Trigger {
+    channels: Vec<ChannelName>,
+    event: EventName,
+    data: EventData,
+    socket_id: Option<SocketId>,
+    info: Vec<ChannelAttribute>,
+}
+
+#[derive(Serialize)]
+struct TriggerBody<'a> {
+    name: &'a str,
+    channels: &'a [ChannelName],
+    data: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    socket_id: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    info: Option<String>,
+}
+
+impl Trigger {
+    /// `event` with `data` on `channels`.
+    pub fn new(channels: impl IntoIterator<Item = ChannelName>, event: EventName, data: EventData) -> Self {
+        Self {
+            channels: channels.into_iter().collect(),
+            event,
+            data,
+            socket_id: None,
+            info: Vec::new(),
+        }
+    }
+
+    /// `event` with `data` to every connection `user` has signed in with (`#server-to-user-{id}`).
+    pub fn send_to_user(user: &UserId, event: EventName, data: EventData) -> Self {
+        Self::new([ChannelName::server_to_user(user)], event, data)
+    }
+
+    /// Excludes the connection with this socket id from receiving the event.
+    pub fn socket_id(mut self, socket_id: SocketId) -> Self {
+        self.socket_id = Some(socket_id);
+        self
+    }
+
+    /// Asks for these attributes of each channel in the response.
+    pub fn info(mut self, attributes: impl IntoIterator<Item = ChannelAttribute>) -> Self {
+        self.info.extend(attributes);
+        self
+    }
+
+    /// The channels.
+    pub fn channels(&self) -> &[ChannelName] {
+        &self.channels
+    }
+}
+
+impl Operation for Trigger {
+    type Output = TriggerResponse;
+
+    fn build_request(
+        &self,
+        config: &Config,
+        context: &RequestContext<'_>,
+    ) -> Result<http::Request<Vec<u8>>, RequestError> {
+        let count = self.channels.len();
+        let first = self.channels.first().ok_or(RequestError::NoChannels)?;
+        if count > MAX_TRIGGER_CHANNELS {
+            return Err(RequestError::TooManyChannels {
+                count,
+                max: MAX_TRIGGER_CHANNELS,
+            });
+        }
+        if count > 1
+            && let Some(encrypted) = self.channels.iter().find(|c| c.is_encrypted())
+        {
+            return Err(RequestError::EncryptedChannelNotAlone {
+                channel: encrypted.to_string(),
+                count,
+            });
+        }
+        // With several channels none is encrypted, so the data is the same for all: check it once.
+        let data = data_as_sent(config, context, first, &self.data)?;
+        let body = TriggerBody {
+            name: self.event.as_str(),
+            channels: &self.channels,
+            data: &data,
+            socket_id: self.socket_id.as_ref().map(SocketId::as_str),
+            info: info_param(&self.info),
+        };
+        post_json(config, context, "/events", &body)
+    }
+
+    fn parse_response(&self, response: http::Response<Vec<u8>>) -> Result<TriggerResponse, ResponseError> {
+        parse_json(response)
+    }
+}
+
+/// What a trigger returns: per-channel attributes when `info` was asked for, else empty.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[non_exhaustive]
+pub struct TriggerResponse {
+    /// Attributes by channel name.
+    #[serde(default)]
+    pub channels: BTreeMap<String, ChannelInfo>,
+}
+
+/// One event of a batch: its own channel, name, data and options.
+#[derive(Debug, Clone)]
+pub struct BatchEvent {
+    channel: ChannelName,
+    event: EventName,
+    data: EventData,
+    socket_id: Option<SocketId>,
+    info: Vec<ChannelAttribute>,
+}
+
+impl BatchEvent {
+    /// `event` with `data` on `channel`.
+    pub fn new(channel: ChannelName, event: EventName, data: EventData) -> Self {
+        Self {
+            channel,
+            event,
+            data,
+            socket_id: None,
+            info: Vec::new(),
+        }
+    }
+
+    /// Excludes the connection with this socket id from receiving the event.
+    pub fn socket_id(mut self, socket_id: SocketId) -> Self {
+        self.socket_id = Some(socket_id);
+        self
+    }
+
+    /// Asks for these attributes of the channel in the response.
+    pub fn info(mut self, attributes: impl IntoIterator<Item = ChannelAttribute>) -> Self {
+        self.info.extend(attributes);
+        self
+    }
+}
+
+#[derive(Serialize)]
+struct BatchItem<'a> {
+    channel: &'a str,
+    name: &'a str,
+    data: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    socket_id: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    info: Option<String>,
+}
+
+#[derive(Serialize)]
+struct BatchBody<'a> {
+    batch: Vec<BatchItem<'a>>,
+}
+
+/// Triggers 1 to 10 events, each on its own channel: `POST /apps/{id}/batch_events`.
+#[derive(Debug, Clone)]
+pub struct TriggerBatch {
+    events: Vec<BatchEvent>,
+}
+
+impl TriggerBatch {
+    /// A batch of `events`.
+    pub fn new(events: impl IntoIterator<Item = BatchEvent>) -> Self {
+        Self {
+            events: events.into_iter().collect(),
+        }
+    }
+}
+
+impl Operation for TriggerBatch {
+    type Output = BatchResponse;
+
+    fn build_request(
+        &self,
+        config: &Config,
+        context: &RequestContext<'_>,
+    ) -> Result<http::Request<Vec<u8>>, RequestError> {
+        let count = self.events.len();
+        if count == 0 {
+            return Err(RequestError::NoEvents);
+        }
+        if count > MAX_BATCH_EVENTS {
+            return Err(RequestError::TooManyEvents {
+                count,
+                max: MAX_BATCH_EVENTS,
+            });
+        }
+        let batch = self
+            .events
+            .iter()
+            .map(|e| {
+                Ok(BatchItem {
+                    channel: e.channel.as_str(),
+                    name: e.event.as_str(),
+                    data: data_as_sent(config, context, &e.channel, &e.data)?,
+                    socket_id: e.socket_id.as_ref().map(SocketId::as_str),
+                    info: info_param(&e.info),
+                })
+            })
+            .collect::<Result<Vec<_>, RequestError>>()?;
+        post_json(config, context, "/batch_events", &BatchBody { batch })
+    }
+
+    fn parse_response(&self, response: http::Response<Vec<u8>>) -> Result<BatchResponse, ResponseError> {
+        parse_json(response)
+    }
+}
+
+/// What a batch returns: one entry per event, in order, when `info` was asked for.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[non_exhaustive]
+pub struct BatchResponse {
+    /// Attributes per event, in the batch's order.
+    #[serde(default)]
+    pub batch: Vec<ChannelInfo>,
+}

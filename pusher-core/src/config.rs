@@ -1,0 +1,584 @@
+//! Credentials, hosts and limits (PROTOCOL §1).
+
+use std::fmt;
+use std::sync::Arc;
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD as BASE64;
+
+use crate::error::{ConfigError, quote};
+
+/// The default maximum size of an event's `data`, as sent: 10 KB.
+pub const DEFAULT_MAX_PAYLOAD_BYTES: usize = 10_240;
+
+/// The default host of the native push notification API (PROTOCOL §10).
+pub const DEFAULT_NOTIFY_HOST: &str = "nativepush-cluster1.pusher.com";
+
+/// HTTP or HTTPS.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
+pub enum Scheme {
+    /// Plain HTTP (default port 80).
+    Http,
+    /// HTTP over TLS (default port 443).
+    #[default]
+    Https,
+}
+
+impl Scheme {
+    /// `"http"` or `"https"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Scheme::Http => "http",
+            Scheme::Https => "https",
+        }
+    }
+
+    /// The port used when none is given.
+    pub fn default_port(self) -> u16 {
+        match self {
+            Scheme::Http => 80,
+            Scheme::Https => 443,
+        }
+    }
+}
+
+impl fmt::Display for Scheme {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A secret value: compared and printed never.
+#[derive(Clone)]
+pub(crate) struct Secret(Arc<str>);
+
+impl Secret {
+    pub(crate) fn new(secret: impl Into<Arc<str>>) -> Self {
+        Self(secret.into())
+    }
+
+    pub(crate) fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("[redacted]")
+    }
+}
+
+/// The 32-byte master key for end-to-end encrypted channels (PROTOCOL §9). `Debug` redacts it.
+#[derive(Clone)]
+pub struct MasterKey([u8; 32]);
+
+impl MasterKey {
+    /// Decodes a standard base64 key that must decode to exactly 32 bytes.
+    pub fn from_base64(encoded: &str) -> Result<Self, ConfigError> {
+        let bytes = BASE64
+            .decode(encoded.trim())
+            .map_err(|_| ConfigError::InvalidMasterKey {
+                reason: "not valid standard base64".to_owned(),
+            })?;
+        Self::from_bytes(&bytes)
+    }
+
+    /// Takes a raw key that must be exactly 32 bytes.
+    pub fn from_bytes(bytes: &[u8]) -> Result<Self, ConfigError> {
+        let key: [u8; 32] = bytes.try_into().map_err(|_| ConfigError::InvalidMasterKey {
+            reason: format!("decodes to {} bytes, must be exactly 32", bytes.len()),
+        })?;
+        Ok(Self(key))
+    }
+
+    pub(crate) fn bytes(&self) -> &[u8; 32] {
+        &self.0
+    }
+}
+
+impl fmt::Debug for MasterKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("MasterKey([redacted])")
+    }
+}
+
+/// Where requests go: scheme, host and optional explicit port.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Endpoint {
+    scheme: Scheme,
+    host: String,
+    port: Option<u16>,
+}
+
+impl Endpoint {
+    /// The scheme.
+    pub fn scheme(&self) -> Scheme {
+        self.scheme
+    }
+
+    /// The host name.
+    pub fn host(&self) -> &str {
+        &self.host
+    }
+
+    /// The port: the explicit one, or the scheme's default.
+    pub fn port(&self) -> u16 {
+        self.port.unwrap_or(self.scheme.default_port())
+    }
+
+    /// `scheme://host[:port]`, the port omitted when it is the scheme's default.
+    pub fn base_url(&self) -> String {
+        match self.port {
+            Some(port) if port != self.scheme.default_port() => {
+                format!("{}://{}:{port}", self.scheme, self.host)
+            }
+            _ => format!("{}://{}", self.scheme, self.host),
+        }
+    }
+}
+
+/// A validated configuration: credentials, endpoints and limits. Cheap to clone.
+///
+/// `Debug` prints the app id, key and hosts but never the secret or the master key.
+#[derive(Clone)]
+pub struct Config {
+    inner: Arc<ConfigInner>,
+}
+
+#[derive(Debug)]
+struct ConfigInner {
+    app_id: String,
+    key: String,
+    secret: Secret,
+    api: Endpoint,
+    notify: Endpoint,
+    master_key: Option<MasterKey>,
+    max_payload_bytes: usize,
+}
+
+impl fmt::Debug for Config {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let i = &self.inner;
+        f.debug_struct("Config")
+            .field("app_id", &i.app_id)
+            .field("key", &i.key)
+            .field("secret", &i.secret)
+            .field("api", &i.api)
+            .field("notify", &i.notify)
+            .field("master_key", &i.master_key)
+            .field("max_payload_bytes", &i.max_payload_bytes)
+            .finish()
+    }
+}
+
+impl Config {
+    /// A configuration for `api-mt1.pusher.com` over HTTPS with every default.
+    pub fn new(
+        app_id: impl Into<String>,
+        key: impl Into<String>,
+        secret: impl Into<String>,
+    ) -> Result<Self, ConfigError> {
+        Self::builder(app_id, key, secret).build()
+    }
+
+    /// A builder for the optional settings.
+    pub fn builder(
+        app_id: impl Into<String>,
+        key: impl Into<String>,
+        secret: impl Into<String>,
+    ) -> ConfigBuilder {
+        ConfigBuilder::new(app_id, key, secret)
+    }
+
+    /// Parses `http[s]://KEY:SECRET@HOST[:PORT]/apps/APP_ID`, what `PUSHER_URL` holds.
+    pub fn from_url(url: &str) -> Result<Self, ConfigError> {
+        ConfigBuilder::from_url(url)?.build()
+    }
+
+    /// The app id.
+    pub fn app_id(&self) -> &str {
+        &self.inner.app_id
+    }
+
+    /// The app key.
+    pub fn key(&self) -> &str {
+        &self.inner.key
+    }
+
+    pub(crate) fn secret(&self) -> &str {
+        self.inner.secret.expose()
+    }
+
+    /// Where REST API requests go.
+    pub fn api_endpoint(&self) -> &Endpoint {
+        &self.inner.api
+    }
+
+    /// Where native push notifications go.
+    pub fn notify_endpoint(&self) -> &Endpoint {
+        &self.inner.notify
+    }
+
+    /// The master key for end-to-end encrypted channels, if configured.
+    pub fn master_key(&self) -> Option<&MasterKey> {
+        self.inner.master_key.as_ref()
+    }
+
+    /// The largest `data` an event may carry, in bytes as sent.
+    pub fn max_payload_bytes(&self) -> usize {
+        self.inner.max_payload_bytes
+    }
+}
+
+/// Builds a [`Config`]. Every setting is checked in [`build`](ConfigBuilder::build).
+#[derive(Debug, Clone)]
+pub struct ConfigBuilder {
+    app_id: String,
+    key: String,
+    secret: Secret,
+    cluster: Option<String>,
+    host: Option<String>,
+    scheme: Scheme,
+    port: Option<u16>,
+    notify_host: Option<String>,
+    notify_scheme: Scheme,
+    notify_port: Option<u16>,
+    master_key: Option<Result<MasterKey, ConfigError>>,
+    max_payload_bytes: usize,
+}
+
+impl ConfigBuilder {
+    /// Starts from the three credentials.
+    pub fn new(app_id: impl Into<String>, key: impl Into<String>, secret: impl Into<String>) -> Self {
+        Self {
+            app_id: app_id.into(),
+            key: key.into(),
+            secret: Secret(secret.into().into()),
+            cluster: None,
+            host: None,
+            scheme: Scheme::Https,
+            port: None,
+            notify_host: None,
+            notify_scheme: Scheme::Https,
+            notify_port: None,
+            master_key: None,
+            max_payload_bytes: DEFAULT_MAX_PAYLOAD_BYTES,
+        }
+    }
+
+    /// Starts from `http[s]://KEY:SECRET@HOST[:PORT]/apps/APP_ID`.
+    pub fn from_url(url: &str) -> Result<Self, ConfigError> {
+        let invalid = |reason: &str| ConfigError::InvalidUrl {
+            reason: reason.to_owned(),
+        };
+        let (scheme, rest) = if let Some(rest) = url.strip_prefix("https://") {
+            (Scheme::Https, rest)
+        } else if let Some(rest) = url.strip_prefix("http://") {
+            (Scheme::Http, rest)
+        } else {
+            return Err(invalid("the scheme must be http:// or https://"));
+        };
+        let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+        let (userinfo, host_port) = authority
+            .rsplit_once('@')
+            .ok_or_else(|| invalid("missing KEY:SECRET@ before the host"))?;
+        let (key, secret) = userinfo
+            .split_once(':')
+            .ok_or_else(|| invalid("missing ':' between key and secret"))?;
+        let key = percent_decode(key).ok_or_else(|| invalid("the key is not valid percent-encoded UTF-8"))?;
+        let secret =
+            percent_decode(secret).ok_or_else(|| invalid("the secret is not valid percent-encoded UTF-8"))?;
+        // A bracketed IPv6 literal holds colons of its own: the port separator comes after the ']'.
+        let port_sep = match host_port.rfind(']') {
+            Some(end) => host_port[end..].find(':').map(|i| end + i),
+            None => host_port.rfind(':'),
+        };
+        let (host, port) = match port_sep {
+            Some(i) => {
+                let port = &host_port[i + 1..];
+                let port = port
+                    .parse::<u16>()
+                    .map_err(|_| invalid(&format!("port {} is not a number from 0 to 65535", quote(port))))?;
+                (&host_port[..i], Some(port))
+            }
+            None => (host_port, None),
+        };
+        if host.is_empty() {
+            return Err(invalid("missing host"));
+        }
+        let path = path.split(['?', '#']).next().unwrap_or_default();
+        let app_id = path
+            .strip_prefix("/apps/")
+            .map(|id| id.trim_end_matches('/'))
+            .filter(|id| !id.is_empty() && !id.contains('/'))
+            .ok_or_else(|| invalid("the path must be /apps/APP_ID"))?;
+        let mut builder = Self::new(app_id, key, secret).host(host).scheme(scheme);
+        builder.port = port;
+        Ok(builder)
+    }
+
+    /// Uses the cluster's host `api-{cluster}.pusher.com` (an explicit [`host`](Self::host) wins).
+    pub fn cluster(mut self, cluster: impl Into<String>) -> Self {
+        self.cluster = Some(cluster.into());
+        self
+    }
+
+    /// Sends requests to this host (wins over the cluster).
+    pub fn host(mut self, host: impl Into<String>) -> Self {
+        self.host = Some(host.into());
+        self
+    }
+
+    /// HTTP or HTTPS (default HTTPS).
+    pub fn scheme(mut self, scheme: Scheme) -> Self {
+        self.scheme = scheme;
+        self
+    }
+
+    /// An explicit port (default: the scheme's).
+    pub fn port(mut self, port: u16) -> Self {
+        self.port = Some(port);
+        self
+    }
+
+    /// The native push notification host (default [`DEFAULT_NOTIFY_HOST`]).
+    pub fn notify_host(mut self, host: impl Into<String>) -> Self {
+        self.notify_host = Some(host.into());
+        self
+    }
+
+    /// The native push notification scheme (default HTTPS; HTTP is for local test servers).
+    pub fn notify_scheme(mut self, scheme: Scheme) -> Self {
+        self.notify_scheme = scheme;
+        self
+    }
+
+    /// The native push notification port (default: the scheme's).
+    pub fn notify_port(mut self, port: u16) -> Self {
+        self.notify_port = Some(port);
+        self
+    }
+
+    /// The base64 master key for end-to-end encrypted channels (must decode to 32 bytes).
+    pub fn encryption_master_key_base64(mut self, encoded: &str) -> Self {
+        self.master_key = Some(MasterKey::from_base64(encoded));
+        self
+    }
+
+    /// The master key for end-to-end encrypted channels.
+    pub fn encryption_master_key(mut self, key: MasterKey) -> Self {
+        self.master_key = Some(Ok(key));
+        self
+    }
+
+    /// Raises (or lowers) the ceiling on an event's `data` size, for dedicated clusters.
+    pub fn max_payload_bytes(mut self, bytes: usize) -> Self {
+        self.max_payload_bytes = bytes;
+        self
+    }
+
+    /// Checks every setting and builds the configuration.
+    pub fn build(self) -> Result<Config, ConfigError> {
+        if self.app_id.is_empty() || !self.app_id.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(ConfigError::InvalidAppId(quote(&self.app_id)));
+        }
+        if self.key.is_empty() {
+            return Err(ConfigError::EmptyKey);
+        }
+        if self.secret.expose().is_empty() {
+            return Err(ConfigError::EmptySecret);
+        }
+        if self.max_payload_bytes == 0 {
+            return Err(ConfigError::ZeroPayloadLimit);
+        }
+        let host = match (self.host, self.cluster) {
+            (Some(host), _) => check_host(host)?,
+            (None, Some(cluster)) => {
+                if cluster.is_empty() || !cluster.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
+                    return Err(ConfigError::InvalidCluster(quote(&cluster)));
+                }
+                format!("api-{cluster}.pusher.com")
+            }
+            (None, None) => "api-mt1.pusher.com".to_owned(),
+        };
+        let notify_host = check_host(self.notify_host.unwrap_or_else(|| DEFAULT_NOTIFY_HOST.to_owned()))?;
+        let master_key = self.master_key.transpose()?;
+        Ok(Config {
+            inner: Arc::new(ConfigInner {
+                app_id: self.app_id,
+                key: self.key,
+                secret: self.secret,
+                api: Endpoint {
+                    scheme: self.scheme,
+                    host,
+                    port: self.port,
+                },
+                notify: Endpoint {
+                    scheme: self.notify_scheme,
+                    host: notify_host,
+                    port: self.notify_port,
+                },
+                master_key,
+                max_payload_bytes: self.max_payload_bytes,
+            }),
+        })
+    }
+}
+
+/// A host is a bare authority host: no scheme, path, user info, port separator misuse or spaces.
+fn check_host(host: String) -> Result<String, ConfigError> {
+    let bracketed_ipv6 = host.starts_with('[') && host.ends_with(']');
+    let ok = !host.is_empty()
+        && host.bytes().all(|b| {
+            b.is_ascii_alphanumeric()
+                || matches!(b, b'-' | b'.' | b'_')
+                || (bracketed_ipv6 && b"[]:".contains(&b))
+        });
+    if ok {
+        Ok(host)
+    } else {
+        Err(ConfigError::InvalidHost(quote(&host)))
+    }
+}
+
+fn percent_decode(s: &str) -> Option<String> {
+    percent_encoding::percent_decode_str(s)
+        .decode_utf8()
+        .ok()
+        .map(|s| s.into_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn host_resolution() {
+        let c = Config::new("1", "k", "s").unwrap();
+        assert_eq!(c.api_endpoint().base_url(), "https://api-mt1.pusher.com");
+        let c = Config::builder("1", "k", "s").cluster("eu").build().unwrap();
+        assert_eq!(c.api_endpoint().base_url(), "https://api-eu.pusher.com");
+        let c = Config::builder("1", "k", "s")
+            .cluster("eu")
+            .host("example.com")
+            .build()
+            .unwrap();
+        assert_eq!(c.api_endpoint().base_url(), "https://example.com");
+        let c = Config::builder("1", "k", "s")
+            .scheme(Scheme::Http)
+            .build()
+            .unwrap();
+        assert_eq!(c.api_endpoint().base_url(), "http://api-mt1.pusher.com");
+        assert_eq!(c.api_endpoint().port(), 80);
+        let c = Config::builder("1", "k", "s")
+            .scheme(Scheme::Http)
+            .port(6001)
+            .build()
+            .unwrap();
+        assert_eq!(c.api_endpoint().base_url(), "http://api-mt1.pusher.com:6001");
+        let c = Config::builder("1", "k", "s").port(443).build().unwrap();
+        assert_eq!(c.api_endpoint().base_url(), "https://api-mt1.pusher.com");
+    }
+
+    #[test]
+    fn app_id_must_be_digits() {
+        for bad in ["", "12a", " 1", "1.0", "١٢"] {
+            let e = Config::new(bad, "k", "s").unwrap_err();
+            assert!(matches!(e, ConfigError::InvalidAppId(_)), "{bad}: {e}");
+            assert!(e.to_string().contains("decimal digits"), "{e}");
+        }
+        assert!(Config::new("0123", "k", "s").is_ok());
+    }
+
+    #[test]
+    fn empty_key_secret_host_cluster_are_refused() {
+        assert_eq!(Config::new("1", "", "s").unwrap_err(), ConfigError::EmptyKey);
+        assert_eq!(Config::new("1", "k", "").unwrap_err(), ConfigError::EmptySecret);
+        for bad in ["", "http://x", "a/b", "a b", "u@h", "h:1"] {
+            let e = Config::builder("1", "k", "s").host(bad).build().unwrap_err();
+            assert!(matches!(e, ConfigError::InvalidHost(_)), "{bad}: {e}");
+        }
+        let e = Config::builder("1", "k", "s").cluster("e/u").build().unwrap_err();
+        assert!(matches!(e, ConfigError::InvalidCluster(_)), "{e}");
+        assert!(Config::builder("1", "k", "s").host("[::1]").build().is_ok());
+        assert_eq!(
+            Config::builder("1", "k", "s")
+                .max_payload_bytes(0)
+                .build()
+                .unwrap_err(),
+            ConfigError::ZeroPayloadLimit
+        );
+    }
+
+    #[test]
+    fn from_url_parses_every_part() {
+        let c = Config::from_url("http://key:sec%40ret@127.0.0.1:6001/apps/123").unwrap();
+        assert_eq!(c.app_id(), "123");
+        assert_eq!(c.key(), "key");
+        assert_eq!(c.secret(), "sec@ret");
+        assert_eq!(c.api_endpoint().scheme(), Scheme::Http);
+        assert_eq!(c.api_endpoint().host(), "127.0.0.1");
+        assert_eq!(c.api_endpoint().port(), 6001);
+        let c = Config::from_url("https://k:s@api-eu.pusher.com/apps/4/").unwrap();
+        assert_eq!(c.api_endpoint().base_url(), "https://api-eu.pusher.com");
+        assert_eq!(c.app_id(), "4");
+    }
+
+    #[test]
+    fn from_url_errors_name_the_problem_and_never_the_secret() {
+        let cases = [
+            ("ftp://k:TOPSECRET@h/apps/1", "scheme"),
+            ("http://k:TOPSECRET@/apps/1", "missing host"),
+            ("http://kTOPSECRET@h/apps/1", "':'"),
+            ("http://h/apps/1", "KEY:SECRET@"),
+            ("http://k:TOPSECRET@h:99999/apps/1", "port"),
+            ("http://k:TOPSECRET@h/apps/", "/apps/APP_ID"),
+            ("http://k:TOPSECRET@h/nope/1", "/apps/APP_ID"),
+            ("http://k:TOPSECRET@h/apps/x1", "decimal digits"),
+            ("http://k:TOPSECRET@h/apps/1/extra", "/apps/APP_ID"),
+            ("http://k:TOPSECRET%ff@h/apps/1", "secret"),
+            ("", "scheme"),
+        ];
+        for (url, needle) in cases {
+            let e = Config::from_url(url).unwrap_err().to_string();
+            assert!(e.contains(needle), "{url}: {e}");
+            assert!(!e.contains("TOPSECRET"), "{url}: {e}");
+        }
+    }
+
+    #[test]
+    fn debug_redacts_secret_and_master_key() {
+        let key = BASE64.encode([7u8; 32]);
+        let c = Config::builder("1", "the-key", "TOPSECRET")
+            .encryption_master_key_base64(&key)
+            .build()
+            .unwrap();
+        let debug = format!("{c:?}");
+        assert!(!debug.contains("TOPSECRET"), "{debug}");
+        assert!(!debug.contains(&key), "{debug}");
+        assert!(debug.contains("the-key"), "{debug}");
+        assert!(debug.contains("[redacted]"), "{debug}");
+        let builder = format!("{:?}", ConfigBuilder::new("1", "k", "TOPSECRET"));
+        assert!(!builder.contains("TOPSECRET"), "{builder}");
+    }
+
+    #[test]
+    fn master_key_must_be_32_bytes_of_base64() {
+        let e = Config::builder("1", "k", "s")
+            .encryption_master_key_base64(&BASE64.encode([1u8; 31]))
+            .build()
+            .unwrap_err();
+        assert!(e.to_string().contains("31 bytes"), "{e}");
+        let e = Config::builder("1", "k", "s")
+            .encryption_master_key_base64("not base64!")
+            .build()
+            .unwrap_err();
+        assert!(e.to_string().contains("base64"), "{e}");
+        let c = Config::builder("1", "k", "s")
+            .encryption_master_key_base64(&BASE64.encode([1u8; 32]))
+            .build()
+            .unwrap();
+        assert_eq!(c.master_key().unwrap().bytes(), &[1u8; 32]);
+    }
+}

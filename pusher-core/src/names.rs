@@ -1,0 +1,339 @@
+//! Validated names and ids (PROTOCOL §4): each is checked once, when it is made.
+//!
+//! ```
+//! use pusher_core::{ChannelName, SocketId};
+//!
+//! let channel: ChannelName = "private-orders".parse()?;
+//! assert!(channel.is_private());
+//! assert!("1.1:evil".parse::<SocketId>().is_err());
+//! # Ok::<(), pusher_core::ValidationError>(())
+//! ```
+
+use std::fmt;
+use std::str::FromStr;
+
+use crate::error::{ValidationError, ValueKind};
+
+/// The longest channel name, event name or user id, in characters.
+pub const MAX_NAME_LEN: usize = 200;
+
+/// The prefix of the channel that reaches one user's connections.
+pub const SERVER_TO_USER_PREFIX: &str = "#server-to-user-";
+
+const NAME_CHARS_RULE: &str = "must be 1 to 200 characters of A-Z a-z 0-9 - _ = @ , . ;";
+const CHANNEL_RULE: &str = "must be 1 to 200 characters of A-Z a-z 0-9 - _ = @ , . ; \
+    (only #server-to-user-USER_ID may start with #)";
+const EVENT_RULE: &str = "must be 1 to 200 characters";
+const SOCKET_ID_RULE: &str = "must be DIGITS.DIGITS and nothing else";
+
+/// Whether `b` may appear in a channel name or user id.
+pub(crate) fn is_name_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'=' | b'@' | b',' | b'.' | b';')
+}
+
+/// 1 to `max` bytes, every one a channel-name character (all ASCII, so bytes are characters).
+pub(crate) fn is_name(s: &str, max: usize) -> bool {
+    (1..=max).contains(&s.len()) && s.bytes().all(is_name_byte)
+}
+
+/// Implements the conversions and trait impls every validated string type shares.
+macro_rules! validated_string {
+    ($name:ident, $check:path) => {
+        impl $name {
+            /// The validated string.
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+
+            /// Unwraps the validated string.
+            pub fn into_string(self) -> String {
+                self.0
+            }
+        }
+
+        impl TryFrom<String> for $name {
+            type Error = ValidationError;
+            fn try_from(value: String) -> Result<Self, ValidationError> {
+                $check(&value)?;
+                Ok(Self(value))
+            }
+        }
+
+        impl TryFrom<&str> for $name {
+            type Error = ValidationError;
+            fn try_from(value: &str) -> Result<Self, ValidationError> {
+                $check(value)?;
+                Ok(Self(value.to_owned()))
+            }
+        }
+
+        impl FromStr for $name {
+            type Err = ValidationError;
+            fn from_str(value: &str) -> Result<Self, ValidationError> {
+                Self::try_from(value)
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+
+        impl AsRef<str> for $name {
+            fn as_ref(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl From<$name> for String {
+            fn from(value: $name) -> String {
+                value.0
+            }
+        }
+
+        impl PartialEq<str> for $name {
+            fn eq(&self, other: &str) -> bool {
+                self.0 == other
+            }
+        }
+
+        impl PartialEq<&str> for $name {
+            fn eq(&self, other: &&str) -> bool {
+                self.0 == *other
+            }
+        }
+
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(&self.0)
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let value = String::deserialize(deserializer)?;
+                Self::try_from(value).map_err(serde::de::Error::custom)
+            }
+        }
+    };
+}
+
+/// What a channel's name makes it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ChannelKind {
+    /// Anyone may subscribe.
+    Public,
+    /// `private-`: subscriptions need a channel authorization.
+    Private,
+    /// `presence-`: authorized, and members are visible.
+    Presence,
+    /// `private-encrypted-`: authorized and end-to-end encrypted.
+    PrivateEncrypted,
+    /// `#server-to-user-{id}`: one signed-in user's connections.
+    ServerToUser,
+}
+
+/// A channel name: 1 to 200 characters of `A-Z a-z 0-9 - _ = @ , . ;`, or `#server-to-user-{user_id}`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ChannelName(String);
+
+fn check_channel(value: &str) -> Result<(), ValidationError> {
+    let ok = match value.strip_prefix(SERVER_TO_USER_PREFIX) {
+        Some(user) => is_name(user, MAX_NAME_LEN),
+        None => is_name(value, MAX_NAME_LEN),
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(ValidationError::new(ValueKind::ChannelName, value, CHANNEL_RULE))
+    }
+}
+
+validated_string!(ChannelName, check_channel);
+
+impl ChannelName {
+    /// The channel that reaches `user`'s signed-in connections: `#server-to-user-{id}`.
+    pub fn server_to_user(user: &UserId) -> Self {
+        Self(format!("{SERVER_TO_USER_PREFIX}{user}"))
+    }
+
+    /// What the name makes the channel.
+    pub fn kind(&self) -> ChannelKind {
+        let name = self.0.as_str();
+        if name.starts_with("private-encrypted-") {
+            ChannelKind::PrivateEncrypted
+        } else if name.starts_with("private-") {
+            ChannelKind::Private
+        } else if name.starts_with("presence-") {
+            ChannelKind::Presence
+        } else if name.starts_with(SERVER_TO_USER_PREFIX) {
+            ChannelKind::ServerToUser
+        } else {
+            ChannelKind::Public
+        }
+    }
+
+    /// `private-` or `private-encrypted-`.
+    pub fn is_private(&self) -> bool {
+        matches!(self.kind(), ChannelKind::Private | ChannelKind::PrivateEncrypted)
+    }
+
+    /// `presence-`.
+    pub fn is_presence(&self) -> bool {
+        self.kind() == ChannelKind::Presence
+    }
+
+    /// `private-encrypted-`: data is end-to-end encrypted.
+    pub fn is_encrypted(&self) -> bool {
+        self.kind() == ChannelKind::PrivateEncrypted
+    }
+}
+
+/// An event name: 1 to 200 characters.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct EventName(String);
+
+fn check_event(value: &str) -> Result<(), ValidationError> {
+    // Length in characters: a multi-byte character counts once.
+    if value.is_empty() || value.chars().count() > MAX_NAME_LEN {
+        Err(ValidationError::new(ValueKind::EventName, value, EVENT_RULE))
+    } else {
+        Ok(())
+    }
+}
+
+validated_string!(EventName, check_event);
+
+/// A connection's socket id: `DIGITS.DIGITS` and nothing else.
+///
+/// The rule guards the auth strings, which join the socket id and the channel with `:`, against
+/// injection: `1.1:evil`, `1.1\n` and ` 1.1` are all refused.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct SocketId(String);
+
+fn check_socket_id(value: &str) -> Result<(), ValidationError> {
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    match value.split_once('.') {
+        Some((a, b)) if digits(a) && digits(b) => Ok(()),
+        _ => Err(ValidationError::new(ValueKind::SocketId, value, SOCKET_ID_RULE)),
+    }
+}
+
+validated_string!(SocketId, check_socket_id);
+
+/// A user id: 1 to 200 characters of `A-Z a-z 0-9 - _ = @ , . ;`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct UserId(String);
+
+fn check_user_id(value: &str) -> Result<(), ValidationError> {
+    if is_name(value, MAX_NAME_LEN) {
+        Ok(())
+    } else {
+        Err(ValidationError::new(ValueKind::UserId, value, NAME_CHARS_RULE))
+    }
+}
+
+validated_string!(UserId, check_user_id);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn channel_names() {
+        let long = "a".repeat(200);
+        for good in [
+            "a",
+            "-azAZ9_=@,.;",
+            "private-x",
+            long.as_str(),
+            "#server-to-user-42",
+        ] {
+            assert!(ChannelName::try_from(good).is_ok(), "{good}");
+        }
+        let too_long = "a".repeat(201);
+        for bad in [
+            "",
+            too_long.as_str(),
+            "a b",
+            "a:b",
+            "a/b",
+            "é",
+            "#other",
+            "#server-to-user-",
+            "#server-to-user-a b",
+            "a\n",
+        ] {
+            let e = ChannelName::try_from(bad).unwrap_err();
+            assert_eq!(e.kind(), ValueKind::ChannelName);
+            assert_eq!(e.value(), bad);
+            assert!(e.to_string().contains("A-Z a-z 0-9"), "{e}");
+        }
+    }
+
+    #[test]
+    fn channel_kinds() {
+        let kind = |s: &str| ChannelName::try_from(s).unwrap().kind();
+        assert_eq!(kind("news"), ChannelKind::Public);
+        assert_eq!(kind("private-a"), ChannelKind::Private);
+        assert_eq!(kind("presence-a"), ChannelKind::Presence);
+        assert_eq!(kind("private-encrypted-a"), ChannelKind::PrivateEncrypted);
+        assert_eq!(kind("#server-to-user-a"), ChannelKind::ServerToUser);
+        let user = UserId::try_from("u1").unwrap();
+        assert_eq!(ChannelName::server_to_user(&user), "#server-to-user-u1");
+    }
+
+    #[test]
+    fn event_names() {
+        let max = "é".repeat(200);
+        assert!(EventName::try_from(max.as_str()).is_ok());
+        assert!(EventName::try_from("my event: anything goes").is_ok());
+        for bad in [String::new(), "é".repeat(201)] {
+            let e = EventName::try_from(bad.as_str()).unwrap_err();
+            assert_eq!(e.kind(), ValueKind::EventName);
+            assert!(e.to_string().contains("1 to 200 characters"), "{e}");
+        }
+    }
+
+    #[test]
+    fn socket_ids_block_injection() {
+        for good in ["1.1", "123456.7890123", "0.0"] {
+            assert!(SocketId::try_from(good).is_ok(), "{good}");
+        }
+        for bad in [
+            "1.1:evil", "1.1\n", " 1.1", "1.1 ", ":1.1", "1", "1.", ".1", "1.1.1", "a.1", "1.a", "", "1,1",
+            "١.١",
+        ] {
+            let e = SocketId::try_from(bad).unwrap_err();
+            assert_eq!(e.kind(), ValueKind::SocketId);
+            assert!(e.to_string().contains("DIGITS.DIGITS"), "{e}");
+        }
+    }
+
+    #[test]
+    fn user_ids() {
+        let long = "u".repeat(200);
+        assert!(UserId::try_from(long.as_str()).is_ok());
+        for bad in ["", "a b", "a:b", "#x", &"u".repeat(201)] {
+            let e = UserId::try_from(bad).unwrap_err();
+            assert_eq!(e.kind(), ValueKind::UserId);
+        }
+    }
+
+    #[test]
+    fn long_values_are_truncated_in_messages() {
+        let bad = format!("{} {}", "a".repeat(500), "TAIL");
+        let e = ChannelName::try_from(bad.as_str()).unwrap_err().to_string();
+        assert!(!e.contains("TAIL"), "{e}");
+        assert!(e.contains("505 bytes"), "{e}");
+    }
+
+    #[test]
+    fn serde_validates() {
+        let ok: ChannelName = serde_json::from_str("\"private-a\"").unwrap();
+        assert_eq!(serde_json::to_string(&ok).unwrap(), "\"private-a\"");
+        assert!(serde_json::from_str::<SocketId>("\"1.1:x\"").is_err());
+    }
+}

@@ -1,0 +1,475 @@
+//! Verifying and parsing the webhooks Pusher sends to the app (PROTOCOL §8).
+//!
+//! ```
+//! use std::time::Duration;
+//! use pusher_core::webhook::{WebhookEvent, WebhookVerifier};
+//! use pusher_core::Config;
+//!
+//! let config = Config::new("1", "key", "thisisasecret")?;
+//! let body = br#"{"time_ms":1530710011901,"events":[{"name":"client_event","channel":"private-my-channel","event":"client-event","data":"Unencrypted","socket_id":"240621.35780774"}]}"#;
+//! let now = Duration::from_millis(1530710011901 + 1000); // the caller supplies "now"
+//! let webhook = WebhookVerifier::new(&config).verify(
+//!     Some("key"),
+//!     Some("a19cab2af3ca1029257570395e78d5d675e9e700ca676d18a375a7083178df1c"),
+//!     body,
+//!     now,
+//! )?;
+//! assert!(matches!(&webhook.events[0], WebhookEvent::ClientEvent { data, .. } if data == "Unencrypted"));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+use std::time::Duration;
+
+use serde::Deserialize;
+use subtle::ConstantTimeEq;
+
+use crate::config::{Config, MasterKey, Secret};
+use crate::encryption;
+use crate::error::WebhookError;
+use crate::signing::hmac_sha256;
+
+/// The header naming the app key the webhook was signed for.
+pub const KEY_HEADER: &str = "x-pusher-key";
+
+/// The header carrying the hex HMAC-SHA256 of the body.
+pub const SIGNATURE_HEADER: &str = "x-pusher-signature";
+
+/// The default accepted distance between a webhook's `time_ms` and now: 5 minutes.
+pub const DEFAULT_MAX_AGE: Duration = Duration::from_secs(300);
+
+/// Checks webhooks against the configured key(s) and secret(s), and the clock.
+#[derive(Debug, Clone)]
+pub struct WebhookVerifier {
+    credentials: Vec<(String, Secret)>,
+    master_key: Option<MasterKey>,
+    max_age: Duration,
+}
+
+impl WebhookVerifier {
+    /// Verifies with `config`'s key, secret and master key, accepting webhooks up to 5 minutes
+    /// from now.
+    pub fn new(config: &Config) -> Self {
+        Self {
+            credentials: vec![(config.key().to_owned(), Secret::new(config.secret()))],
+            master_key: config.master_key().cloned(),
+            max_age: DEFAULT_MAX_AGE,
+        }
+    }
+
+    /// Also accepts webhooks signed with this key and secret (e.g. while rotating credentials).
+    pub fn additional_credentials(mut self, key: impl Into<String>, secret: impl Into<String>) -> Self {
+        self.credentials.push((key.into(), Secret::new(secret.into())));
+        self
+    }
+
+    /// Accepts webhooks whose `time_ms` is at most `max_age` from now (either way).
+    pub fn max_age(mut self, max_age: Duration) -> Self {
+        self.max_age = max_age;
+        self
+    }
+
+    /// Verifies the headers of an `http` request or header map, and the raw body.
+    pub fn verify_headers(
+        &self,
+        headers: &http::HeaderMap,
+        body: &[u8],
+        now: Duration,
+    ) -> Result<Webhook, WebhookError> {
+        let header = |name| headers.get(name).and_then(|v| v.to_str().ok());
+        self.verify(header(KEY_HEADER), header(SIGNATURE_HEADER), body, now)
+    }
+
+    /// Verifies `X-Pusher-Key`, `X-Pusher-Signature` and the raw body, then parses it.
+    ///
+    /// `now` is the time since the Unix epoch; the signature is compared in constant time.
+    pub fn verify(
+        &self,
+        key: Option<&str>,
+        signature: Option<&str>,
+        body: &[u8],
+        now: Duration,
+    ) -> Result<Webhook, WebhookError> {
+        let key = key.ok_or(WebhookError::MissingHeader("X-Pusher-Key"))?;
+        let signature = signature.ok_or(WebhookError::MissingHeader("X-Pusher-Signature"))?;
+        let mut expected = [0u8; 32];
+        hex::decode_to_slice(signature.trim(), &mut expected)
+            .map_err(|_| WebhookError::MalformedSignature)?;
+        let mut known_key = false;
+        let mut matched = false;
+        for (k, secret) in &self.credentials {
+            if k == key {
+                known_key = true;
+                let actual = hmac_sha256(secret.expose().as_bytes(), body);
+                matched |= bool::from(actual.ct_eq(&expected));
+            }
+        }
+        if !known_key {
+            return Err(WebhookError::UnknownKey(key.to_owned()));
+        }
+        if !matched {
+            return Err(WebhookError::SignatureMismatch);
+        }
+        let webhook = self.parse(body)?;
+        let now_ms = u64::try_from(now.as_millis()).unwrap_or(u64::MAX);
+        let age_ms = now_ms.abs_diff(webhook.time_ms);
+        let window_ms = u64::try_from(self.max_age.as_millis()).unwrap_or(u64::MAX);
+        if age_ms > window_ms {
+            return Err(WebhookError::Stale {
+                time_ms: webhook.time_ms,
+                age_ms,
+                window_ms,
+            });
+        }
+        Ok(webhook)
+    }
+
+    /// Parses a body without verifying it: for bodies verified elsewhere.
+    ///
+    /// Encrypted channels' data is decrypted when a master key is configured.
+    pub fn parse(&self, body: &[u8]) -> Result<Webhook, WebhookError> {
+        #[derive(Deserialize)]
+        struct Body {
+            time_ms: u64,
+            events: Vec<serde_json::Value>,
+        }
+        let body: Body = serde_json::from_slice(body).map_err(WebhookError::InvalidBody)?;
+        let events = body
+            .events
+            .into_iter()
+            .map(|raw| self.event(raw))
+            .collect::<Result<_, _>>()?;
+        Ok(Webhook {
+            time_ms: body.time_ms,
+            events,
+        })
+    }
+
+    fn event(&self, raw: serde_json::Value) -> Result<WebhookEvent, WebhookError> {
+        #[derive(Deserialize)]
+        struct Fields {
+            name: String,
+            channel: Option<String>,
+            event: Option<String>,
+            data: Option<String>,
+            socket_id: Option<String>,
+            user_id: Option<String>,
+            subscription_count: Option<u64>,
+        }
+        let fields: Fields = match serde_json::from_value(raw.clone()) {
+            Ok(fields) => fields,
+            // An event we cannot read field by field is kept whole, like any unknown event.
+            Err(_) => return Ok(WebhookEvent::Unknown { raw }),
+        };
+        let (channel, user_id) = (fields.channel, fields.user_id);
+        let event = match (fields.name.as_str(), channel) {
+            ("channel_occupied", Some(channel)) => WebhookEvent::ChannelOccupied { channel },
+            ("channel_vacated", Some(channel)) => WebhookEvent::ChannelVacated { channel },
+            ("cache_miss", Some(channel)) => WebhookEvent::CacheMiss { channel },
+            ("member_added", Some(channel)) if user_id.is_some() => WebhookEvent::MemberAdded {
+                channel,
+                user_id: user_id.unwrap_or_default(),
+            },
+            ("member_removed", Some(channel)) if user_id.is_some() => WebhookEvent::MemberRemoved {
+                channel,
+                user_id: user_id.unwrap_or_default(),
+            },
+            ("subscription_count", Some(channel)) if fields.subscription_count.is_some() => {
+                WebhookEvent::SubscriptionCount {
+                    channel,
+                    subscription_count: fields.subscription_count.unwrap_or_default(),
+                }
+            }
+            ("client_event", Some(channel)) if fields.event.is_some() => {
+                let data = fields.data.unwrap_or_default();
+                let data = match &self.master_key {
+                    Some(key) if channel.starts_with("private-encrypted-") => {
+                        encryption::decrypt(&channel, key, &data).map_err(|source| WebhookError::Decrypt {
+                            channel: channel.clone(),
+                            source,
+                        })?
+                    }
+                    _ => data,
+                };
+                WebhookEvent::ClientEvent {
+                    channel,
+                    event: fields.event.unwrap_or_default(),
+                    data,
+                    socket_id: fields.socket_id,
+                    user_id,
+                }
+            }
+            _ => WebhookEvent::Unknown { raw },
+        };
+        Ok(event)
+    }
+}
+
+/// A verified webhook.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct Webhook {
+    /// When Pusher sent it, in Unix milliseconds.
+    pub time_ms: u64,
+    /// The events, in order.
+    pub events: Vec<WebhookEvent>,
+}
+
+/// One event of a webhook.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum WebhookEvent {
+    /// A channel gained its first subscriber.
+    ChannelOccupied {
+        /// The channel.
+        channel: String,
+    },
+    /// A channel lost its last subscriber.
+    ChannelVacated {
+        /// The channel.
+        channel: String,
+    },
+    /// A user joined a presence channel.
+    MemberAdded {
+        /// The channel.
+        channel: String,
+        /// The user.
+        user_id: String,
+    },
+    /// A user left a presence channel.
+    MemberRemoved {
+        /// The channel.
+        channel: String,
+        /// The user.
+        user_id: String,
+    },
+    /// A client sent an event on a private or presence channel.
+    ClientEvent {
+        /// The channel.
+        channel: String,
+        /// The client event's name (`client-…`).
+        event: String,
+        /// The data; decrypted for encrypted channels when a master key is configured.
+        data: String,
+        /// The sender's socket id.
+        socket_id: Option<String>,
+        /// The sender's user id, on presence channels.
+        user_id: Option<String>,
+    },
+    /// A subscription to a cache channel found no cached event.
+    CacheMiss {
+        /// The channel.
+        channel: String,
+    },
+    /// A channel's subscription count changed.
+    SubscriptionCount {
+        /// The channel.
+        channel: String,
+        /// Subscribed connections.
+        subscription_count: u64,
+    },
+    /// An event this library does not know, kept as the raw JSON.
+    Unknown {
+        /// The event's JSON object.
+        raw: serde_json::Value,
+    },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::signing::hmac_sha256_hex;
+
+    const NOW: Duration = Duration::from_millis(1_000_000);
+
+    fn verifier() -> WebhookVerifier {
+        WebhookVerifier::new(&Config::new("1", "key", "secret").unwrap())
+    }
+
+    fn signed(body: &str) -> String {
+        hmac_sha256_hex(b"secret", body.as_bytes())
+    }
+
+    fn body(events: &str) -> String {
+        format!(r#"{{"time_ms":1000000,"events":[{events}]}}"#)
+    }
+
+    #[test]
+    fn every_known_event_parses() {
+        let b = body(concat!(
+            r#"{"name":"channel_occupied","channel":"a"},"#,
+            r#"{"name":"channel_vacated","channel":"a"},"#,
+            r#"{"name":"member_added","channel":"presence-a","user_id":"u"},"#,
+            r#"{"name":"member_removed","channel":"presence-a","user_id":"u"},"#,
+            r#"{"name":"client_event","channel":"private-a","event":"client-x","data":"d","user_id":"u"},"#,
+            r#"{"name":"cache_miss","channel":"cache-a"},"#,
+            r#"{"name":"subscription_count","channel":"a","subscription_count":3},"#,
+            r#"{"name":"new_kind","x":1}"#
+        ));
+        let w = verifier()
+            .verify(Some("key"), Some(&signed(&b)), b.as_bytes(), NOW)
+            .unwrap();
+        assert_eq!(w.time_ms, 1_000_000);
+        let ch = || "a".to_owned();
+        assert_eq!(
+            w.events,
+            vec![
+                WebhookEvent::ChannelOccupied { channel: ch() },
+                WebhookEvent::ChannelVacated { channel: ch() },
+                WebhookEvent::MemberAdded {
+                    channel: "presence-a".into(),
+                    user_id: "u".into()
+                },
+                WebhookEvent::MemberRemoved {
+                    channel: "presence-a".into(),
+                    user_id: "u".into()
+                },
+                WebhookEvent::ClientEvent {
+                    channel: "private-a".into(),
+                    event: "client-x".into(),
+                    data: "d".into(),
+                    socket_id: None,
+                    user_id: Some("u".into())
+                },
+                WebhookEvent::CacheMiss {
+                    channel: "cache-a".into()
+                },
+                WebhookEvent::SubscriptionCount {
+                    channel: ch(),
+                    subscription_count: 3
+                },
+                WebhookEvent::Unknown {
+                    raw: serde_json::json!({"name": "new_kind", "x": 1})
+                },
+            ]
+        );
+    }
+
+    #[test]
+    fn header_errors() {
+        let b = body("");
+        let v = verifier();
+        let e = v.verify(None, Some(&signed(&b)), b.as_bytes(), NOW).unwrap_err();
+        assert!(matches!(e, WebhookError::MissingHeader("X-Pusher-Key")), "{e}");
+        let e = v.verify(Some("key"), None, b.as_bytes(), NOW).unwrap_err();
+        assert!(
+            matches!(e, WebhookError::MissingHeader("X-Pusher-Signature")),
+            "{e}"
+        );
+        for bad in ["zz", "", "abc", &"g".repeat(64), &"a".repeat(66)] {
+            let e = v.verify(Some("key"), Some(bad), b.as_bytes(), NOW).unwrap_err();
+            assert!(matches!(e, WebhookError::MalformedSignature), "{bad}: {e}");
+        }
+        let e = v
+            .verify(Some("other"), Some(&signed(&b)), b.as_bytes(), NOW)
+            .unwrap_err();
+        assert!(matches!(e, WebhookError::UnknownKey(_)), "{e}");
+        let tampered = b.replace("1000000", "1000001");
+        let e = v
+            .verify(Some("key"), Some(&signed(&b)), tampered.as_bytes(), NOW)
+            .unwrap_err();
+        assert!(matches!(e, WebhookError::SignatureMismatch), "{e}");
+    }
+
+    #[test]
+    fn headers_from_a_header_map() {
+        let b = body("");
+        let mut headers = http::HeaderMap::new();
+        headers.insert("X-Pusher-Key", "key".parse().unwrap());
+        headers.insert("X-Pusher-Signature", signed(&b).to_uppercase().parse().unwrap());
+        assert!(verifier().verify_headers(&headers, b.as_bytes(), NOW).is_ok());
+    }
+
+    #[test]
+    fn additional_credentials_are_accepted() {
+        let b = body("");
+        let sig = hmac_sha256_hex(b"new-secret", b.as_bytes());
+        let v = verifier().additional_credentials("key2", "new-secret");
+        assert!(v.verify(Some("key2"), Some(&sig), b.as_bytes(), NOW).is_ok());
+        let e = v.verify(Some("key"), Some(&sig), b.as_bytes(), NOW).unwrap_err();
+        assert!(matches!(e, WebhookError::SignatureMismatch), "{e}");
+    }
+
+    #[test]
+    fn stale_and_future_webhooks_are_refused() {
+        let b = body("");
+        let v = verifier().max_age(Duration::from_secs(10));
+        let sig = signed(&b);
+        assert!(
+            v.verify(
+                Some("key"),
+                Some(&sig),
+                b.as_bytes(),
+                Duration::from_millis(1_010_000)
+            )
+            .is_ok()
+        );
+        for now in [1_010_001, 989_999] {
+            let e = v
+                .verify(Some("key"), Some(&sig), b.as_bytes(), Duration::from_millis(now))
+                .unwrap_err();
+            assert!(
+                matches!(
+                    e,
+                    WebhookError::Stale {
+                        window_ms: 10_000,
+                        ..
+                    }
+                ),
+                "{e}"
+            );
+        }
+    }
+
+    #[test]
+    fn bad_bodies_are_errors() {
+        for b in [
+            "",
+            "not json",
+            "{}",
+            r#"{"time_ms":"x","events":[]}"#,
+            r#"{"time_ms":1,"events":{}}"#,
+        ] {
+            let e = verifier()
+                .verify(Some("key"), Some(&signed(b)), b.as_bytes(), NOW)
+                .unwrap_err();
+            assert!(matches!(e, WebhookError::InvalidBody(_)), "{b}: {e}");
+        }
+    }
+
+    #[test]
+    fn malformed_known_events_are_kept_raw() {
+        let b = body(r#"{"name":"member_added","channel":"presence-a"},{"name":5}"#);
+        let w = verifier()
+            .verify(Some("key"), Some(&signed(&b)), b.as_bytes(), NOW)
+            .unwrap();
+        assert!(
+            w.events.iter().all(|e| matches!(e, WebhookEvent::Unknown { .. })),
+            "{w:?}"
+        );
+    }
+
+    #[test]
+    fn encrypted_client_events_are_decrypted() {
+        let key = MasterKey::from_bytes(&[3u8; 32]).unwrap();
+        let config = Config::builder("1", "key", "secret")
+            .encryption_master_key(key.clone())
+            .build()
+            .unwrap();
+        let envelope = encryption::encrypt("private-encrypted-a", &key, &[5u8; 24], b"{\"m\":1}");
+        let event = serde_json::json!({"name": "client_event", "channel": "private-encrypted-a",
+            "event": "client-x", "data": envelope});
+        let b = body(&event.to_string());
+        let w = WebhookVerifier::new(&config)
+            .verify(Some("key"), Some(&signed(&b)), b.as_bytes(), NOW)
+            .unwrap();
+        assert!(matches!(&w.events[0], WebhookEvent::ClientEvent { data, .. } if data == "{\"m\":1}"));
+        // Tampered data on an encrypted channel is an error, not garbage.
+        let event = serde_json::json!({"name": "client_event", "channel": "private-encrypted-a",
+            "event": "client-x", "data": "plain"});
+        let b = body(&event.to_string());
+        let e = WebhookVerifier::new(&config)
+            .verify(Some("key"), Some(&signed(&b)), b.as_bytes(), NOW)
+            .unwrap_err();
+        assert!(matches!(e, WebhookError::Decrypt { .. }), "{e}");
+    }
+}
