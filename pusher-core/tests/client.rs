@@ -1,0 +1,325 @@
+//! The generic client over closures, blocking and async: every call, every error kind, typed results.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: a panic is a failure
+
+use std::future::Future;
+use std::pin::pin;
+use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll, Waker};
+use std::time::Duration;
+
+use pusher_core::api::{BatchEvent, ChannelAttribute, EventData};
+use pusher_core::{
+    Blocking, Config, Error, NONCE_LEN, Pusher, RandomError, RequestError, ResponseErrorKind, TransportError,
+    TransportErrorKind,
+};
+use serde_json::json;
+
+type Request = http::Request<Vec<u8>>;
+type Response = http::Response<Vec<u8>>;
+type Requests = Arc<Mutex<Vec<Request>>>;
+
+/// Polls a future that never waits (the closures below answer at once).
+fn block_on<F: Future>(future: F) -> F::Output {
+    let mut future = pin!(future);
+    match future.as_mut().poll(&mut Context::from_waker(Waker::noop())) {
+        Poll::Ready(output) => output,
+        Poll::Pending => panic!("the test future waited"),
+    }
+}
+
+fn config() -> Config {
+    Config::builder("7", "key", "secret")
+        .encryption_master_key_base64("T1RrNU9UazVPVGs1T1RrNU9UazVPVGs1T1RrNU9UazU=")
+        .build()
+        .unwrap()
+}
+
+fn respond(status: u16, body: &str) -> Response {
+    http::Response::builder()
+        .status(status)
+        .body(body.as_bytes().to_vec())
+        .unwrap()
+}
+
+#[allow(clippy::type_complexity)] // an opaque closure type cannot be named
+/// A blocking client that records requests and answers with `status` and `body`.
+fn recording(
+    status: u16,
+    body: &'static str,
+) -> (
+    Pusher<Blocking<impl Fn(Request) -> Result<Response, TransportError> + Clone>>,
+    Requests,
+) {
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let log = seen.clone();
+    let http = move |request: Request| {
+        log.lock().unwrap().push(request);
+        Ok(respond(status, body))
+    };
+    let pusher = Pusher::new(config(), Blocking(http))
+        .with_clock(|| Duration::from_secs(1_600_000_000))
+        .with_nonces(|| -> Result<[u8; NONCE_LEN], RandomError> { Ok([1; NONCE_LEN]) });
+    (pusher, seen)
+}
+
+#[test]
+fn the_injected_clock_signs_the_request() {
+    let (pusher, seen) = recording(200, "{}");
+    pusher.trigger(["a"], "e", &json!({"k": "v"})).unwrap();
+    let request = &seen.lock().unwrap()[0];
+    assert!(
+        request
+            .uri()
+            .query()
+            .unwrap()
+            .contains("auth_timestamp=1600000000")
+    );
+    assert_eq!(request.uri().host(), Some("api-mt1.pusher.com"));
+}
+
+#[test]
+fn blocking_calls_reach_the_right_endpoints() {
+    let (pusher, seen) = recording(200, r#"{"occupied":true,"channels":{},"users":[]}"#);
+    pusher.trigger(["a", "b"], "e", &json!(1)).unwrap();
+    pusher
+        .trigger_excluding(["a"], "e", &EventData::encoded("raw"), "1.2")
+        .unwrap();
+    pusher
+        .trigger_batch([BatchEvent::new(
+            "a".parse().unwrap(),
+            "e".parse().unwrap(),
+            EventData::encoded("x"),
+        )])
+        .unwrap();
+    pusher.send_to_user("u1", "e", &"hi").unwrap();
+    pusher
+        .channel("presence-a", &[ChannelAttribute::UserCount])
+        .unwrap();
+    pusher.channels(Some("presence-"), &[]).unwrap();
+    pusher.presence_users("presence-a").unwrap();
+    pusher.terminate_user_connections("u1").unwrap();
+    let paths: Vec<String> = seen
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|r| format!("{} {}", r.method(), r.uri().path()))
+        .collect();
+    assert_eq!(
+        paths,
+        [
+            "POST /apps/7/events",
+            "POST /apps/7/events",
+            "POST /apps/7/batch_events",
+            "POST /apps/7/events",
+            "GET /apps/7/channels/presence-a",
+            "GET /apps/7/channels",
+            "GET /apps/7/channels/presence-a/users",
+            "POST /apps/7/users/u1/terminate_connections",
+        ]
+    );
+    let bodies: Vec<serde_json::Value> = seen.lock().unwrap()[..4]
+        .iter()
+        .map(|r| serde_json::from_slice(r.body()).unwrap())
+        .collect();
+    assert_eq!(bodies[1]["socket_id"], "1.2");
+    assert_eq!(bodies[1]["data"], "raw");
+    assert_eq!(bodies[3]["channels"], json!(["#server-to-user-u1"]));
+    assert_eq!(bodies[3]["data"], "\"hi\"");
+}
+
+#[test]
+fn invalid_input_never_reaches_the_server() {
+    let (pusher, seen) = recording(200, "{}");
+    let cases: Vec<Result<(), Error>> = vec![
+        pusher.trigger(["bad channel"], "e", &1).map(drop),
+        pusher.trigger(["a"], "", &1).map(drop),
+        pusher.trigger_excluding(["a"], "e", &1, "1.1:evil").map(drop),
+        pusher.send_to_user("bad user", "e", &1).map(drop),
+        pusher.channel("", &[]).map(drop),
+        pusher.presence_users("a b").map(drop),
+        pusher.terminate_user_connections("").map(drop),
+        pusher.trigger(["a", "private-encrypted-b"], "e", &1).map(drop),
+    ];
+    for result in cases {
+        assert!(matches!(result, Err(Error::Request(_))), "{result:?}");
+    }
+    assert!(seen.lock().unwrap().is_empty());
+}
+
+#[test]
+fn every_error_status_keeps_status_and_body() {
+    let kinds = [
+        (400, ResponseErrorKind::BadRequest),
+        (401, ResponseErrorKind::Unauthorized),
+        (403, ResponseErrorKind::Forbidden),
+        (404, ResponseErrorKind::NotFound),
+        (413, ResponseErrorKind::PayloadTooLarge),
+        (429, ResponseErrorKind::TooManyRequests),
+        (500, ResponseErrorKind::ServerError),
+        (502, ResponseErrorKind::ServerError),
+        (409, ResponseErrorKind::UnexpectedStatus),
+    ];
+    for (status, kind) in kinds {
+        let http = move |_: Request| -> Result<Response, TransportError> {
+            Ok(respond(status, "plain text reason"))
+        };
+        let pusher = Pusher::new(config(), Blocking(http));
+        let e = pusher.trigger(["a"], "e", &1).unwrap_err();
+        let response = e.as_response().unwrap_or_else(|| panic!("{status}: {e}"));
+        assert_eq!(response.kind(), kind, "{status}");
+        assert_eq!(e.status().map(|s| s.as_u16()), Some(status));
+        assert_eq!(response.body_text(), "plain text reason");
+    }
+}
+
+#[test]
+fn a_success_with_an_unexpected_body_is_a_typed_error() {
+    let (pusher, _) = recording(200, "<html>proxy page</html>");
+    let e = pusher.channel("a", &[]).unwrap_err();
+    assert_eq!(e.as_response().unwrap().kind(), ResponseErrorKind::InvalidBody);
+}
+
+#[test]
+fn transport_errors_pass_through_with_their_source() {
+    let http = |_: Request| -> Result<Response, TransportError> {
+        Err(TransportError::new(TransportErrorKind::Timeout, "deadline"))
+    };
+    let e = Pusher::new(config(), Blocking(http))
+        .trigger(["a"], "e", &1)
+        .unwrap_err();
+    match e {
+        Error::Transport(t) => {
+            assert!(t.is_timeout());
+            assert_eq!(std::error::Error::source(&t).unwrap().to_string(), "deadline");
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn typed_results() {
+    let (pusher, _) = recording(
+        200,
+        r#"{"channels":{"a":{"user_count":2,"subscription_count":3},"b":{}}}"#,
+    );
+    let r = pusher.trigger(["a", "b"], "e", &1).unwrap();
+    assert_eq!(r.channels["a"].user_count, Some(2));
+    assert_eq!(r.channels["a"].subscription_count, Some(3));
+    assert_eq!(r.channels["b"].user_count, None);
+    let r = pusher.channels(None, &[]).unwrap();
+    assert_eq!(r.channels.len(), 2);
+
+    let (pusher, _) = recording(200, r#"{"batch":[{"user_count":1},{}]}"#);
+    let r = pusher
+        .trigger_batch([BatchEvent::new(
+            "a".parse().unwrap(),
+            "e".parse().unwrap(),
+            EventData::encoded("x"),
+        )])
+        .unwrap();
+    assert_eq!(r.batch.len(), 2);
+    assert_eq!(r.batch[0].user_count, Some(1));
+
+    let (pusher, _) = recording(200, r#"{"occupied":true,"user_count":4}"#);
+    let state = pusher
+        .channel("presence-a", &[ChannelAttribute::UserCount])
+        .unwrap();
+    assert!(state.occupied);
+    assert_eq!(state.user_count, Some(4));
+
+    let (pusher, _) = recording(200, r#"{"users":[{"id":"1"},{"id":"2"}]}"#);
+    let users = pusher.presence_users("presence-a").unwrap();
+    assert_eq!(
+        users.users.iter().map(|u| u.id.as_str()).collect::<Vec<_>>(),
+        ["1", "2"]
+    );
+
+    // An empty success body is an empty result, for calls whose result may be empty.
+    let (pusher, _) = recording(202, "");
+    assert!(pusher.trigger(["a"], "e", &1).unwrap().channels.is_empty());
+    assert!(pusher.terminate_user_connections("u").is_ok());
+}
+
+#[test]
+fn the_injected_nonce_encrypts() {
+    let (pusher, seen) = recording(200, "{}");
+    pusher
+        .trigger(["private-encrypted-a"], "e", &json!({"m": 1}))
+        .unwrap();
+    let body: serde_json::Value = serde_json::from_slice(seen.lock().unwrap()[0].body()).unwrap();
+    let envelope: serde_json::Value = serde_json::from_str(body["data"].as_str().unwrap()).unwrap();
+    assert_eq!(envelope["nonce"], "AQEB".repeat(8)); // 24 bytes of 0x01
+}
+
+#[test]
+fn auth_and_webhooks_through_the_client() {
+    let (pusher, _) = recording(200, "{}");
+    let auth = pusher.authorize_channel("1.2", "private-encrypted-a").unwrap();
+    assert!(auth.shared_secret.is_some());
+    let auth = pusher
+        .authorize_presence_channel("1.2", "presence-a", "u1", Some(&json!({"n": 1})))
+        .unwrap();
+    assert_eq!(
+        auth.channel_data.as_deref(),
+        Some(r#"{"user_id":"u1","user_info":{"n":1}}"#)
+    );
+    let auth = pusher
+        .authorize_presence_channel::<()>("1.2", "presence-a", "u1", None)
+        .unwrap();
+    assert_eq!(auth.channel_data.as_deref(), Some(r#"{"user_id":"u1"}"#));
+    assert!(pusher.authorize_channel("1.2:x", "private-a").is_err());
+    let user = pusher.authenticate_user("1.2", &json!({"id": "u1"})).unwrap();
+    assert_eq!(user.user_data, r#"{"id":"u1"}"#);
+
+    let body = br#"{"time_ms":1600000000000,"events":[{"name":"channel_occupied","channel":"a"}]}"#;
+    let mut headers = http::HeaderMap::new();
+    headers.insert("x-pusher-key", "key".parse().unwrap());
+    let signature = pusher_core::signing::hmac_sha256_hex(b"secret", body);
+    headers.insert("x-pusher-signature", signature.parse().unwrap());
+    assert_eq!(pusher.verify_webhook(&headers, body).unwrap().events.len(), 1);
+    // The client's clock decides staleness.
+    let late = pusher.clone().with_clock(|| Duration::from_secs(1_600_000_301));
+    assert!(late.verify_webhook(&headers, body).is_err());
+}
+
+#[test]
+fn async_client_runs_the_same_calls() {
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let log = seen.clone();
+    let http = move |request: Request| {
+        log.lock().unwrap().push(request.uri().path().to_owned());
+        std::future::ready(Ok::<_, TransportError>(respond(200, r#"{"occupied":false}"#)))
+    };
+    let pusher = Pusher::new(config(), http);
+    block_on(pusher.trigger(["a"], "e", &1)).unwrap();
+    let state = block_on(pusher.channel("a", &[])).unwrap();
+    assert!(!state.occupied);
+    block_on(pusher.terminate_user_connections("u")).unwrap();
+    let e = block_on(pusher.trigger(["a"; 101], "e", &1)).unwrap_err();
+    assert!(matches!(e, Error::Request(RequestError::TooManyChannels { .. })));
+    assert_eq!(
+        *seen.lock().unwrap(),
+        [
+            "/apps/7/events",
+            "/apps/7/channels/a",
+            "/apps/7/users/u/terminate_connections"
+        ]
+    );
+}
+
+#[test]
+fn async_futures_are_send_when_the_client_is() {
+    fn assert_send<T: Send>(_: &T) {}
+    let http = |_: Request| std::future::ready(Ok::<_, TransportError>(respond(200, "{}")));
+    let pusher = Pusher::new(config(), http);
+    let future = pusher.trigger(["a"], "e", &1);
+    assert_send(&future);
+    assert!(block_on(future).is_ok());
+}
+
+#[test]
+fn clients_are_clone_send_sync() {
+    fn assert_traits<T: Clone + Send + Sync + 'static>() {}
+    assert_traits::<Pusher<Blocking<fn(Request) -> Result<Response, TransportError>>>>();
+}
