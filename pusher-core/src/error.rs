@@ -427,6 +427,24 @@ impl Error {
     }
 }
 
+/// A client that cannot be built.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum BuildError {
+    /// The configuration is invalid.
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    /// The HTTP client could not be made.
+    #[error("could not build the HTTP client")]
+    Http(#[source] TransportError),
+    /// An environment variable is not set, or not UTF-8.
+    #[error("environment variable {0} is not set (or not UTF-8)")]
+    MissingEnv(&'static str),
+    /// No clock or nonce source was given on a platform that has no default.
+    #[error("no {0} was given and this platform has no default")]
+    NoDefaultSource(&'static str),
+}
+
 /// A channel authorization or user authentication that cannot be produced.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]

@@ -62,3 +62,48 @@ where
         self(request)
     }
 }
+
+/// The settings every HTTP client adapter honours.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct HttpOptions {
+    /// The whole request's deadline (default 5 s).
+    pub timeout: std::time::Duration,
+    /// The connection's deadline (default 5 s).
+    pub connect_timeout: std::time::Duration,
+    /// The largest response body read; a larger one is a
+    /// [`BodyTooLarge`](crate::TransportErrorKind::BodyTooLarge) error (default 8 MiB).
+    pub max_response_body: usize,
+}
+
+impl HttpOptions {
+    /// The default request timeout: 5 seconds.
+    pub const DEFAULT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
+    /// The default connect timeout: 5 seconds.
+    pub const DEFAULT_CONNECT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
+    /// The default response body cap: 8 MiB.
+    pub const DEFAULT_MAX_RESPONSE_BODY: usize = 8 * 1024 * 1024;
+}
+
+impl Default for HttpOptions {
+    fn default() -> Self {
+        Self {
+            timeout: Self::DEFAULT_TIMEOUT,
+            connect_timeout: Self::DEFAULT_CONNECT_TIMEOUT,
+            max_response_body: Self::DEFAULT_MAX_RESPONSE_BODY,
+        }
+    }
+}
+
+/// An HTTP client that can be made from [`HttpOptions`]: what lets
+/// [`PusherBuilder`](crate::PusherBuilder) make the client itself.
+pub trait BuildHttpClient: Sized {
+    /// Makes a client honouring `options`.
+    fn build_http_client(options: &HttpOptions) -> Result<Self, TransportError>;
+}
+
+impl<C: BuildHttpClient> BuildHttpClient for crate::Blocking<C> {
+    fn build_http_client(options: &HttpOptions) -> Result<Self, TransportError> {
+        C::build_http_client(options).map(crate::Blocking)
+    }
+}

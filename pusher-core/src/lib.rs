@@ -43,14 +43,19 @@ pub mod signing;
 pub mod sources;
 pub mod webhook;
 
-pub use client::{Blocking, Pusher};
+pub use client::{Blocking, PUSHER_URL_ENV, Pusher, PusherBuilder};
 pub use config::{Config, ConfigBuilder, MasterKey, Scheme};
 pub use error::{
-    AuthError, ConfigError, DecryptError, Error, RandomError, RequestError, ResponseError, ResponseErrorKind,
-    TransportError, TransportErrorKind, ValidationError, ValueKind, WebhookError,
+    AuthError, BuildError, ConfigError, DecryptError, Error, RandomError, RequestError, ResponseError,
+    ResponseErrorKind, TransportError, TransportErrorKind, ValidationError, ValueKind, WebhookError,
 };
-pub use http_client::{AsyncHttpClient, HttpClient};
+pub use http_client::{AsyncHttpClient, BuildHttpClient, HttpClient, HttpOptions};
 pub use names::{ChannelKind, ChannelName, EventName, SocketId, UserId};
 pub use sources::{Clock, NONCE_LEN, NoNonces, NonceSource};
 #[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]
 pub use sources::{OsRandom, SystemClock};
+
+/// The README's examples, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

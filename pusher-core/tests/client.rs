@@ -323,3 +323,102 @@ fn clients_are_clone_send_sync() {
     fn assert_traits<T: Clone + Send + Sync + 'static>() {}
     assert_traits::<Pusher<Blocking<fn(Request) -> Result<Response, TransportError>>>>();
 }
+
+/// A client that remembers the options it was built with.
+#[derive(Debug, Clone, PartialEq)]
+struct Recorded(pusher_core::HttpOptions);
+
+impl pusher_core::BuildHttpClient for Recorded {
+    fn build_http_client(options: &pusher_core::HttpOptions) -> Result<Self, TransportError> {
+        Ok(Recorded(*options))
+    }
+}
+
+impl pusher_core::HttpClient for Recorded {
+    fn send(&self, _: Request) -> Result<Response, TransportError> {
+        Ok(respond(200, "{}"))
+    }
+}
+
+#[test]
+fn builder_passes_every_setting() {
+    let pusher = Pusher::<Recorded>::builder("5", "k", "s")
+        .cluster("eu")
+        .timeout(Duration::from_millis(1500))
+        .connect_timeout(Duration::from_millis(700))
+        .max_response_body(1024)
+        .max_payload_bytes(20_000)
+        .encryption_master_key_base64("T1RrNU9UazVPVGs1T1RrNU9UazVPVGs1T1RrNU9UazU=")
+        .build()
+        .unwrap();
+    let options = pusher.http_client().0;
+    assert_eq!(options.timeout, Duration::from_millis(1500));
+    assert_eq!(options.connect_timeout, Duration::from_millis(700));
+    assert_eq!(options.max_response_body, 1024);
+    assert_eq!(pusher.config().api_endpoint().host(), "api-eu.pusher.com");
+    assert_eq!(pusher.config().max_payload_bytes(), 20_000);
+    assert!(pusher.config().master_key().is_some());
+
+    let defaults = Pusher::<Recorded>::from_credentials("5", "k", "s", "ap1").unwrap();
+    assert_eq!(defaults.http_client().0, pusher_core::HttpOptions::default());
+    assert_eq!(defaults.http_client().0.timeout, Duration::from_secs(5));
+    assert_eq!(defaults.http_client().0.max_response_body, 8 * 1024 * 1024);
+    assert_eq!(defaults.config().api_endpoint().host(), "api-ap1.pusher.com");
+
+    let given = Recorded(pusher_core::HttpOptions::default());
+    let pusher = Pusher::builder("5", "k", "s")
+        .timeout(Duration::from_secs(99))
+        .http_client(given.clone())
+        .build()
+        .unwrap();
+    assert_eq!(pusher.http_client(), &given);
+}
+
+#[test]
+fn builder_errors() {
+    let e = Pusher::<Recorded>::from_url("http://k:TOPSECRET@h/nope").unwrap_err();
+    assert!(matches!(e, pusher_core::BuildError::Config(_)), "{e}");
+    assert!(!e.to_string().contains("TOPSECRET"));
+    let e = Pusher::<Recorded>::builder("x", "k", "s").build().unwrap_err();
+    assert!(matches!(e, pusher_core::BuildError::Config(_)), "{e}");
+    let pusher = Pusher::<Recorded>::from_url("http://k:s@127.0.0.1:9/apps/3").unwrap();
+    assert_eq!(pusher.config().app_id(), "3");
+}
+
+/// Runs in a child process with its own environment: the parent's is never changed.
+#[test]
+fn from_env_reads_pusher_url() {
+    const CHILD: &str = "PUSHER_CORE_FROM_ENV_CHILD";
+    if let Some(expect) = std::env::var_os(CHILD) {
+        match Pusher::<Recorded>::from_env() {
+            Ok(pusher) => assert_eq!(pusher.config().app_id(), expect.to_str().unwrap()),
+            Err(e) => {
+                assert!(
+                    matches!(e, pusher_core::BuildError::MissingEnv("PUSHER_URL")),
+                    "{e}"
+                );
+                assert_eq!(expect, "missing");
+            }
+        }
+        return;
+    }
+    let run = |url: Option<&str>, expect: &str| {
+        let mut child = std::process::Command::new(std::env::current_exe().unwrap());
+        child
+            .args(["--exact", "from_env_reads_pusher_url", "--test-threads=1"])
+            .env(CHILD, expect);
+        match url {
+            Some(url) => child.env(pusher_core::PUSHER_URL_ENV, url),
+            None => child.env_remove(pusher_core::PUSHER_URL_ENV),
+        };
+        let output = child.output().unwrap();
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stdout)
+        );
+        assert!(String::from_utf8_lossy(&output.stdout).contains("1 passed"));
+    };
+    run(Some("https://k:s@example.com/apps/12"), "12");
+    run(None, "missing");
+}
