@@ -1,0 +1,381 @@
+//! `cargo xtask ci`: every check CI runs, in order, stopping at the first failure.
+//!
+//! Each step prints a `==> name` banner and, when done, its wall time. The last line is
+//! `ci: N passed, 0 failed` (or `ci: N passed, 1 failed` before a non-zero exit), N counting the
+//! steps that ran. `--skip STEP` (repeatable) and `--only STEP` (repeatable) narrow the run.
+//!
+//! Cargo runs with the environment it was given: `CARGO_TARGET_DIR` is honoured, never set here.
+
+use std::env;
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode, Stdio};
+use std::time::Instant;
+
+use crate::peer::{self, Peer, StartOptions};
+use crate::workspace_root;
+
+/// The steps, in the order they run.
+pub const STEPS: [&str; 8] = [
+    "fmt",
+    "clippy",
+    "test",
+    "doc",
+    "wasm",
+    "sans-io",
+    "features",
+    "conformance",
+];
+
+/// Crates that must never show up among pusher-core's normal dependencies: it is sans-io.
+pub const FORBIDDEN_IN_CORE: [&str; 7] = ["tokio", "hyper", "reqwest", "ureq", "isahc", "curl", "mio"];
+
+/// Feature combinations of the `pusher` facade that must build: the arguments after
+/// `cargo check -p pusher`.
+pub const FACADE_FEATURE_CHECKS: &[&[&str]] = &[
+    &["--no-default-features", "--features", "ureq"],
+    &["--no-default-features", "--features", "isahc"],
+    &["--features", "blocking"],
+    &["--no-default-features"],
+];
+
+/// The target the sans-io core must build for.
+pub const WASM_TARGET: &str = "wasm32-unknown-unknown";
+
+/// Command-line help for `cargo xtask ci`.
+pub const USAGE: &str = "usage: cargo xtask ci [--skip STEP]... [--only STEP]...\n\
+     steps, in order: fmt, clippy, test, doc, wasm, sans-io, features, conformance";
+
+/// Which steps to run, from `--skip` and `--only`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Selection {
+    only: Vec<&'static str>,
+    skip: Vec<&'static str>,
+}
+
+impl Selection {
+    /// Parses the arguments after `ci`: `--skip STEP` and `--only STEP`, each repeatable (also as
+    /// `--skip=STEP`). With `--only`, just those steps run (still in the usual order), minus any skipped.
+    pub fn parse(args: &[String]) -> Result<Selection, String> {
+        let mut selection = Selection::default();
+        let mut args = args.iter();
+        while let Some(arg) = args.next() {
+            let (flag, inline) = match arg.split_once('=') {
+                Some((flag, value)) => (flag, Some(value)),
+                None => (arg.as_str(), None),
+            };
+            let list = match flag {
+                "--skip" => &mut selection.skip,
+                "--only" => &mut selection.only,
+                _ => return Err(format!("unexpected argument `{arg}`")),
+            };
+            let value = match inline {
+                Some(value) => value,
+                None => args
+                    .next()
+                    .map(String::as_str)
+                    .ok_or_else(|| format!("`{flag}` needs a step name"))?,
+            };
+            let step = STEPS
+                .into_iter()
+                .find(|s| *s == value)
+                .ok_or_else(|| format!("unknown step `{value}` (steps: {})", STEPS.join(", ")))?;
+            list.push(step);
+        }
+        Ok(selection)
+    }
+
+    /// Whether `step` runs.
+    pub fn includes(&self, step: &str) -> bool {
+        (self.only.is_empty() || self.only.contains(&step)) && !self.skip.contains(&step)
+    }
+
+    /// The steps that run, in order.
+    pub fn steps(&self) -> Vec<&'static str> {
+        STEPS.into_iter().filter(|s| self.includes(s)).collect()
+    }
+}
+
+/// How a step that did not fail ended.
+enum Outcome {
+    Passed,
+    /// The step found nothing to check yet (it does not count as run).
+    NotApplicable(&'static str),
+}
+
+/// Runs `cargo xtask ci` with the arguments after `ci`, printing as it goes; returns the exit code.
+pub fn run(args: &[String]) -> ExitCode {
+    let selection = match Selection::parse(args) {
+        Ok(selection) => selection,
+        Err(e) => {
+            eprintln!("ci: {e}\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    let root = workspace_root();
+    let mut passed = 0;
+    let mut summary = Vec::new();
+    for step in selection.steps() {
+        println!("==> {step}");
+        let started = Instant::now();
+        let result = run_step(step, &root);
+        let secs = started.elapsed().as_secs_f64();
+        match result {
+            Ok(Outcome::Passed) => {
+                passed += 1;
+                println!("<== {step}: ok in {secs:.1}s");
+                summary.push(format!("  {step:<12} ok       {secs:>7.1}s"));
+            }
+            Ok(Outcome::NotApplicable(why)) => {
+                println!("<== {step}: not run: {why}");
+                summary.push(format!("  {step:<12} not run  ({why})"));
+            }
+            Err(e) => {
+                println!("<== {step}: FAILED in {secs:.1}s");
+                summary.push(format!("  {step:<12} FAILED   {secs:>7.1}s"));
+                print_summary(&summary);
+                println!("ci: step `{step}` failed: {e}");
+                println!("ci: {passed} passed, 1 failed");
+                return ExitCode::FAILURE;
+            }
+        }
+    }
+    print_summary(&summary);
+    println!("ci: {passed} passed, 0 failed");
+    ExitCode::SUCCESS
+}
+
+fn print_summary(lines: &[String]) {
+    println!("ci: summary");
+    for line in lines {
+        println!("{line}");
+    }
+}
+
+fn run_step(step: &str, root: &Path) -> Result<Outcome, String> {
+    match step {
+        "fmt" => run_cmd(cargo(root).args(["fmt", "--all", "--check"])),
+        "clippy" => run_cmd(cargo(root).args([
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--all-features",
+            "--",
+            "-D",
+            "warnings",
+        ])),
+        "test" => test(root),
+        "doc" => run_cmd(
+            cargo(root)
+                .args(["doc", "--workspace", "--no-deps", "--all-features"])
+                .env("RUSTDOCFLAGS", "-D warnings"),
+        ),
+        "wasm" => wasm(root),
+        "sans-io" => sans_io(root),
+        "features" => features(root),
+        "conformance" => return conformance(root),
+        other => Err(format!("no such step `{other}`")),
+    }
+    .map(|()| Outcome::Passed)
+}
+
+fn test(root: &Path) -> Result<(), String> {
+    let has_nextest = cargo(root)
+        .args(["nextest", "--version"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status();
+    if has_nextest.is_ok_and(|s| s.success()) {
+        run_cmd(cargo(root).args(["nextest", "run", "--workspace", "--all-features"]))?;
+    } else {
+        println!("(cargo-nextest not available: using cargo test)");
+        run_cmd(cargo(root).args(["test", "--workspace", "--all-features"]))?;
+    }
+    // nextest does not run doctests.
+    run_cmd(cargo(root).args(["test", "--workspace", "--all-features", "--doc"]))
+}
+
+fn wasm(root: &Path) -> Result<(), String> {
+    let installed = capture(Command::new("rustup").args(["target", "list", "--installed"]))?;
+    if !installed.lines().any(|l| l.trim() == WASM_TARGET) {
+        run_cmd(Command::new("rustup").args(["target", "add", WASM_TARGET]))?;
+    }
+    run_cmd(cargo(root).args(["build", "-p", "pusher-core", "--target", WASM_TARGET]))
+}
+
+fn sans_io(root: &Path) -> Result<(), String> {
+    let tree = capture(cargo(root).args(["tree", "-p", "pusher-core", "-e", "normal", "--prefix", "none"]))?;
+    let found = forbidden_crates(&tree);
+    if found.is_empty() {
+        println!("pusher-core pulls in none of: {}", FORBIDDEN_IN_CORE.join(", "));
+        Ok(())
+    } else {
+        Err(format!(
+            "pusher-core must stay sans-io but depends on: {}",
+            found.join(", ")
+        ))
+    }
+}
+
+/// The crates of [`FORBIDDEN_IN_CORE`] that appear in `cargo tree --prefix none` output.
+pub fn forbidden_crates(tree: &str) -> Vec<&'static str> {
+    FORBIDDEN_IN_CORE
+        .into_iter()
+        .filter(|name| {
+            tree.lines()
+                .any(|line| line.trim_start().starts_with(&format!("{name} v")))
+        })
+        .collect()
+}
+
+fn features(root: &Path) -> Result<(), String> {
+    for extra in FACADE_FEATURE_CHECKS {
+        run_cmd(cargo(root).args(["check", "-p", "pusher"]).args(*extra))?;
+    }
+    Ok(())
+}
+
+fn conformance(root: &Path) -> Result<Outcome, String> {
+    // Temporary build-order measure: the `pusher-conformance` test crate is written after this
+    // step. Until its directory exists there is nothing to run, and the step says so. Once
+    // `conformance/` is in the tree the step always runs, and any failure in it fails CI.
+    if !root.join("conformance").is_dir() {
+        println!("conformance/ not present yet");
+        return Ok(Outcome::NotApplicable("conformance/ not present yet"));
+    }
+    match peer::install(Peer::Soketi)? {
+        peer::Installed::AlreadyPresent => println!("soketi {} already installed", peer::SOKETI_VERSION),
+        peer::Installed::Fresh => println!("installed soketi {}", peer::SOKETI_VERSION),
+    }
+    let webhook_addr = format!("127.0.0.1:{}", peer::free_tcp_port()?);
+    let options = StartOptions {
+        webhook_url: Some(format!("http://{webhook_addr}/")),
+        ..Default::default()
+    };
+    // `server` owns the process: dropping it (also on an early return or a panic) stops soketi.
+    let mut server = peer::start(Peer::Soketi, &options)?;
+    println!(
+        "soketi ready: pid {}, {} (log: {})",
+        server.pid(),
+        server.pusher_url(),
+        server.log_path().display()
+    );
+    let tests = run_cmd(
+        cargo(root)
+            .args(["test", "-p", "pusher-conformance"])
+            .env("PUSHER_CONFORMANCE_URL", server.pusher_url())
+            .env("PUSHER_CONFORMANCE_WEBHOOK_ADDR", &webhook_addr),
+    );
+    let stopped = server.stop();
+    tests?;
+    stopped.map_err(|e| format!("tests passed but soketi did not stop: {e}"))?;
+    Ok(Outcome::Passed)
+}
+
+/// `cargo`, as the one running xtask when there is one, run in the workspace root.
+fn cargo(root: &Path) -> Command {
+    let mut cmd = Command::new(env::var_os("CARGO").unwrap_or_else(|| OsString::from("cargo")));
+    cmd.current_dir(root);
+    cmd
+}
+
+/// A readable rendering of `cmd` (program base name, arguments, and variables it sets).
+fn describe(cmd: &Command) -> String {
+    let program = PathBuf::from(cmd.get_program());
+    let mut parts: Vec<String> = cmd
+        .get_envs()
+        .filter_map(|(k, v)| Some(format!("{}={:?}", k.to_string_lossy(), v?.to_string_lossy())))
+        .collect();
+    parts.push(
+        program
+            .file_name()
+            .unwrap_or(cmd.get_program())
+            .to_string_lossy()
+            .into_owned(),
+    );
+    parts.extend(cmd.get_args().map(|a| a.to_string_lossy().into_owned()));
+    parts.join(" ")
+}
+
+fn run_cmd(cmd: &mut Command) -> Result<(), String> {
+    let shown = describe(cmd);
+    println!("$ {shown}");
+    let status = cmd
+        .status()
+        .map_err(|e| format!("could not run `{shown}`: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("`{shown}` failed ({status})"))
+    }
+}
+
+/// Runs `cmd` and returns its stdout; its stderr goes to ours.
+fn capture(cmd: &mut Command) -> Result<String, String> {
+    let shown = describe(cmd);
+    println!("$ {shown}");
+    let output = cmd
+        .stderr(Stdio::inherit())
+        .output()
+        .map_err(|e| format!("could not run `{shown}`: {e}"))?;
+    if !output.status.success() {
+        return Err(format!("`{shown}` failed ({})", output.status));
+    }
+    String::from_utf8(output.stdout).map_err(|e| format!("`{shown}` printed non-UTF-8 output: {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &[&str]) -> Result<Selection, String> {
+        Selection::parse(&args.iter().map(|a| a.to_string()).collect::<Vec<_>>())
+    }
+
+    #[test]
+    fn no_flags_run_every_step_in_order() {
+        assert_eq!(parse(&[]).map(|s| s.steps()), Ok(STEPS.to_vec()));
+    }
+
+    #[test]
+    fn skip_and_only() {
+        assert_eq!(
+            parse(&["--skip", "clippy", "--skip=conformance"]).map(|s| s.steps()),
+            Ok(vec!["fmt", "test", "doc", "wasm", "sans-io", "features"])
+        );
+        // Order is the pipeline's, not the command line's.
+        assert_eq!(
+            parse(&["--only", "wasm", "--only", "fmt"]).map(|s| s.steps()),
+            Ok(vec!["fmt", "wasm"])
+        );
+        assert_eq!(
+            parse(&["--only", "wasm", "--skip", "wasm"]).map(|s| s.steps()),
+            Ok(vec![])
+        );
+    }
+
+    #[test]
+    fn bad_arguments_are_rejected() {
+        assert!(parse(&["--only"]).is_err());
+        assert!(parse(&["--only", "lint"]).is_err());
+        assert!(parse(&["--skip", "sans_io"]).is_err());
+        assert!(parse(&["fmt"]).is_err());
+    }
+
+    #[test]
+    fn forbidden_crates_match_names_at_line_start() {
+        let clean = "pusher-core v0.1.0 (/w/pusher-core)\nhttp v1.3.1\nbytes v1.10.1\nhmac v0.13.0\n";
+        assert!(forbidden_crates(clean).is_empty());
+        // Names that merely start with or contain a forbidden name are fine.
+        assert!(forbidden_crates("tokio-util-free v1.0.0\nmiow v0.6.0\nlibcurl-ish v1.0.0\n").is_empty());
+        let dirty = "pusher-core v0.1.0\nureq v3.0.0\ntokio v1.45.0 (*)\nmio v1.0.0\n";
+        assert_eq!(forbidden_crates(dirty), vec!["tokio", "ureq", "mio"]);
+    }
+
+    #[test]
+    fn describe_shows_env_and_base_name() {
+        let mut cmd = Command::new("/usr/local/bin/cargo");
+        cmd.args(["doc", "--no-deps"]).env("RUSTDOCFLAGS", "-D warnings");
+        assert_eq!(describe(&cmd), "RUSTDOCFLAGS=\"-D warnings\" cargo doc --no-deps");
+    }
+}
