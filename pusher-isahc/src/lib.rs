@@ -1,1 +1,442 @@
-//! Placeholder.
+//! [isahc] (libcurl) adapter for the Pusher Channels HTTP API client.
+//!
+//! [`IsahcClient`] implements both [`pusher_core::HttpClient`] (blocking) and
+//! [`pusher_core::AsyncHttpClient`] over one [`isahc::HttpClient`]. Each call moves one
+//! `http::Request<Vec<u8>>` to the server and brings back its `http::Response<Vec<u8>>` — status,
+//! headers and raw body — whatever the status: a 404 or a 503 is a response, which the core turns
+//! into its error, not a transport failure. No API logic lives here.
+//!
+//! isahc drives curl on a background thread of its own, so the async client works with any
+//! executor (Tokio, async-std, smol, `futures::executor`, ...) and needs no runtime of its own.
+//!
+//! ```no_run
+//! use std::time::Duration;
+//!
+//! use pusher_core::{AsyncHttpClient, HttpClient};
+//! use pusher_isahc::IsahcClient;
+//!
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let client = IsahcClient::builder()
+//!     .timeout(Duration::from_secs(10))
+//!     .max_response_body(1024 * 1024)
+//!     .build()?;
+//!
+//! let url = "https://api-mt1.pusher.com/apps/1/channels";
+//! // Blocking...
+//! let response = HttpClient::send(&client, http::Request::get(url).body(Vec::new())?)?;
+//! println!("{}", response.status());
+//! // ...or async, with the same client.
+//! let response = futures_lite::future::block_on(AsyncHttpClient::send(
+//!     &client,
+//!     http::Request::get(url).body(Vec::new())?,
+//! ))?;
+//! println!("{}", response.status());
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! It also implements [`pusher_core::BuildHttpClient`], so the core's `PusherBuilder` can make it
+//! from its own timeout and body-cap settings, as `Pusher<IsahcClient>` (async) or
+//! `Pusher<Blocking<IsahcClient>>`.
+//!
+//! # Defaults
+//!
+//! [`IsahcClient::new`] and [`IsahcClient::builder`] start from:
+//!
+//! - a whole-request timeout of 5 s ([`DEFAULT_TIMEOUT`]), curl's `CURLOPT_TIMEOUT`: connect,
+//!   request, response head and body;
+//! - a connect timeout of 5 s ([`DEFAULT_CONNECT_TIMEOUT`]);
+//! - a response body cap of 8 MiB ([`DEFAULT_MAX_RESPONSE_BODY`]): the body is read incrementally and
+//!   the call fails with [`TransportErrorKind::BodyTooLarge`](pusher_core::TransportErrorKind) as soon
+//!   as it goes over (at once when `Content-Length` already says so); dropping the body aborts the
+//!   transfer, so a huge or endless body never costs more than the cap in memory;
+//! - redirects are not followed (a 3xx is a response), no automatic decompression (no
+//!   `Accept-Encoding` is added and bodies arrive as sent), and no `Expect: 100-continue` round trip
+//!   before request bodies.
+//!
+//! Clones share one client — one curl agent thread and connection cache — so clone freely.
+//!
+//! # TLS: curl with OpenSSL, curl built from source
+//!
+//! isahc's default TLS (`rustls-tls`) goes through curl's rustls backend, `rustls-ffi`, which pins an
+//! exact rustls version; in a workspace that also uses reqwest or ureq that would hold every other
+//! rustls user back to it (or fail to resolve). This crate therefore uses isahc with
+//! `default-features = false` and the features:
+//!
+//! - `native-tls`: curl's OpenSSL backend, linked to the system OpenSSL through `openssl-sys`
+//!   (building needs the OpenSSL development files, e.g. `libssl-dev`, and `pkg-config`);
+//! - `static-curl`: curl itself is built from the source bundled in `curl-sys` and linked statically,
+//!   so neither libcurl nor its development headers need to be installed, and every machine runs the
+//!   same curl. A C compiler is needed at build time.
+//!
+//! HTTP/2 (isahc's `http2`, which builds nghttp2) is off: the Pusher HTTP API is plain HTTP/1.1
+//! request/response.
+//!
+//! # Errors
+//!
+//! Failures are [`pusher_core::TransportError`]s with the isahc error as their source: `Timeout`
+//! when a timeout fired, `Connect` when no connection could be made (refused, DNS, TLS), `BodyTooLarge`
+//! over the cap, `Other` for anything else (reset, malformed HTTP).
+//!
+//! # Bring your own client
+//!
+//! `IsahcClient::from(client)` wraps an `isahc::HttpClient` you configured (proxy, certificates,
+//! ...). Its settings are used as they are: keep isahc's default redirect policy (none) for 3xx to
+//! come back as responses, and disable `automatic_decompression` for bodies to arrive as sent. The
+//! body cap is the default; change it with [`IsahcClient::with_max_response_body`].
+//!
+//! # Features
+//!
+//! - `tracing`: a `DEBUG` span `pusher_http_request` per request with `method`, `path` (the URI
+//!   path only: never the query string, which carries the signature), `status`, `duration_ms`, and
+//!   `error` (the failure's kind) when the call fails. No header value is ever recorded. Note that
+//!   isahc itself (target `isahc`) records the full URI, query included, in its own `DEBUG` spans,
+//!   and curl's wire log at `TRACE` (target `isahc::wire`) holds headers; filter those targets
+//!   below `DEBUG` (e.g. `isahc=info`) wherever request logs are kept.
+
+use std::error::Error as StdError;
+use std::fmt;
+use std::future::Future;
+use std::io::{self, Read};
+use std::pin::Pin;
+use std::time::Duration;
+
+use futures_lite::AsyncReadExt;
+use isahc::config::{Configurable, ExpectContinue, RedirectPolicy};
+use pusher_core::{
+    AsyncHttpClient, BuildHttpClient, HttpClient, HttpOptions, TransportError, TransportErrorKind,
+};
+
+/// The default whole-request timeout: 5 seconds.
+pub const DEFAULT_TIMEOUT: Duration = HttpOptions::DEFAULT_TIMEOUT;
+
+/// The default connect timeout: 5 seconds.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = HttpOptions::DEFAULT_CONNECT_TIMEOUT;
+
+/// The default response body cap: 8 MiB.
+pub const DEFAULT_MAX_RESPONSE_BODY: usize = HttpOptions::DEFAULT_MAX_RESPONSE_BODY;
+
+/// A blocking and asynchronous HTTP client for the Pusher API over [`isahc::HttpClient`].
+///
+/// Cheap to clone: clones share one curl agent and connection cache.
+#[derive(Debug, Clone)]
+pub struct IsahcClient {
+    inner: isahc::HttpClient,
+    max_response_body: usize,
+}
+
+impl IsahcClient {
+    /// A client with the [defaults](crate#defaults).
+    ///
+    /// # Panics
+    ///
+    /// If curl cannot be initialized or its agent thread cannot start (as
+    /// [`isahc::HttpClient::new`]); use [`builder`](Self::builder) to get that as an error instead.
+    #[allow(clippy::expect_used)] // documented, as isahc::HttpClient::new
+    pub fn new() -> Self {
+        Self::builder()
+            .build()
+            .expect("the isahc client could not be built (curl initialization failed)")
+    }
+
+    /// A builder starting from the [defaults](crate#defaults).
+    pub fn builder() -> IsahcClientBuilder {
+        IsahcClientBuilder::default()
+    }
+
+    /// Sets the response body cap, in bytes.
+    #[must_use]
+    pub fn with_max_response_body(mut self, max_response_body: usize) -> Self {
+        self.max_response_body = max_response_body;
+        self
+    }
+
+    /// The response body cap, in bytes.
+    pub fn max_response_body(&self) -> usize {
+        self.max_response_body
+    }
+
+    /// The wrapped `isahc::HttpClient`.
+    pub fn inner(&self) -> &isahc::HttpClient {
+        &self.inner
+    }
+}
+
+impl Default for IsahcClient {
+    /// As [`IsahcClient::new`].
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl From<isahc::HttpClient> for IsahcClient {
+    /// Wraps a client configured elsewhere, with the default body cap; see
+    /// [Bring your own client](crate#bring-your-own-client).
+    fn from(inner: isahc::HttpClient) -> Self {
+        IsahcClient {
+            inner,
+            max_response_body: DEFAULT_MAX_RESPONSE_BODY,
+        }
+    }
+}
+
+impl BuildHttpClient for IsahcClient {
+    /// [`IsahcClient::builder`] with the options' timeouts and body cap: what lets the core's
+    /// `PusherBuilder` make this client itself (as `Pusher<IsahcClient>` or
+    /// `Pusher<Blocking<IsahcClient>>`).
+    fn build_http_client(options: &HttpOptions) -> Result<Self, TransportError> {
+        IsahcClient::builder()
+            .timeout(options.timeout)
+            .connect_timeout(options.connect_timeout)
+            .max_response_body(options.max_response_body)
+            .build()
+    }
+}
+
+/// Builds an [`IsahcClient`]; from [`IsahcClient::builder`].
+#[derive(Debug, Clone)]
+#[must_use]
+pub struct IsahcClientBuilder {
+    timeout: Duration,
+    connect_timeout: Duration,
+    max_response_body: usize,
+}
+
+impl Default for IsahcClientBuilder {
+    fn default() -> Self {
+        IsahcClientBuilder {
+            timeout: DEFAULT_TIMEOUT,
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            max_response_body: DEFAULT_MAX_RESPONSE_BODY,
+        }
+    }
+}
+
+impl IsahcClientBuilder {
+    /// The whole-request timeout: connect, send, and receive the full response.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// The connect timeout.
+    pub fn connect_timeout(mut self, connect_timeout: Duration) -> Self {
+        self.connect_timeout = connect_timeout;
+        self
+    }
+
+    /// The response body cap, in bytes.
+    pub fn max_response_body(mut self, max_response_body: usize) -> Self {
+        self.max_response_body = max_response_body;
+        self
+    }
+
+    /// Builds the client.
+    ///
+    /// # Errors
+    ///
+    /// A [`TransportError`] of kind `Other` (with isahc's error as source) when curl cannot be
+    /// initialized or the agent thread cannot start.
+    pub fn build(self) -> Result<IsahcClient, TransportError> {
+        let inner = isahc::HttpClient::builder()
+            .timeout(self.timeout)
+            .connect_timeout(self.connect_timeout)
+            .redirect_policy(RedirectPolicy::None)
+            .automatic_decompression(false)
+            .expect_continue(ExpectContinue::disabled())
+            .build()
+            .map_err(|e| TransportError::new(TransportErrorKind::Other, e))?;
+        Ok(IsahcClient {
+            inner,
+            max_response_body: self.max_response_body,
+        })
+    }
+}
+
+impl HttpClient for IsahcClient {
+    fn send(&self, request: http::Request<Vec<u8>>) -> Result<http::Response<Vec<u8>>, TransportError> {
+        #[cfg(feature = "tracing")]
+        {
+            let span = request_span(&request);
+            let started = std::time::Instant::now();
+            let outcome = span.in_scope(|| self.exchange_blocking(request));
+            record_outcome(&span, started, &outcome);
+            outcome
+        }
+        #[cfg(not(feature = "tracing"))]
+        {
+            self.exchange_blocking(request)
+        }
+    }
+}
+
+/// The future of [`IsahcClient`]'s [`AsyncHttpClient::send`].
+pub type ResponseFuture<'a> =
+    Pin<Box<dyn Future<Output = Result<http::Response<Vec<u8>>, TransportError>> + Send + 'a>>;
+
+impl AsyncHttpClient for IsahcClient {
+    type Future<'a>
+        = ResponseFuture<'a>
+    where
+        Self: 'a;
+
+    fn send(&self, request: http::Request<Vec<u8>>) -> Self::Future<'_> {
+        #[cfg(feature = "tracing")]
+        {
+            use tracing::Instrument;
+            let span = request_span(&request);
+            let record_span = span.clone();
+            let started = std::time::Instant::now();
+            Box::pin(
+                async move {
+                    let outcome = self.exchange_async(request).await;
+                    record_outcome(&record_span, started, &outcome);
+                    outcome
+                }
+                .instrument(span),
+            )
+        }
+        #[cfg(not(feature = "tracing"))]
+        {
+            Box::pin(self.exchange_async(request))
+        }
+    }
+}
+
+impl IsahcClient {
+    fn exchange_blocking(
+        &self,
+        request: http::Request<Vec<u8>>,
+    ) -> Result<http::Response<Vec<u8>>, TransportError> {
+        let limit = self.max_response_body;
+        let head = request.method() == http::Method::HEAD;
+        let response = self.inner.send(request).map_err(from_isahc)?;
+        let (parts, body) = response.into_parts();
+        if !head && announced_too_large(&parts.headers, limit) {
+            return Err(body_too_large(limit));
+        }
+        let mut bytes = Vec::new();
+        // One byte past the cap tells "exactly the cap" from "over it" without reading further.
+        body.take((limit as u64).saturating_add(1))
+            .read_to_end(&mut bytes)
+            .map_err(from_io)?;
+        if bytes.len() > limit {
+            return Err(body_too_large(limit));
+        }
+        Ok(http::Response::from_parts(parts, bytes))
+    }
+
+    async fn exchange_async(
+        &self,
+        request: http::Request<Vec<u8>>,
+    ) -> Result<http::Response<Vec<u8>>, TransportError> {
+        let limit = self.max_response_body;
+        let head = request.method() == http::Method::HEAD;
+        let response = self.inner.send_async(request).await.map_err(from_isahc)?;
+        let (parts, body) = response.into_parts();
+        if !head && announced_too_large(&parts.headers, limit) {
+            return Err(body_too_large(limit));
+        }
+        let mut bytes = Vec::new();
+        body.take((limit as u64).saturating_add(1))
+            .read_to_end(&mut bytes)
+            .await
+            .map_err(from_io)?;
+        if bytes.len() > limit {
+            return Err(body_too_large(limit));
+        }
+        Ok(http::Response::from_parts(parts, bytes))
+    }
+}
+
+/// Whether the response's `Content-Length` is over `limit` before any byte is read.
+fn announced_too_large(headers: &http::HeaderMap, limit: usize) -> bool {
+    headers
+        .get(http::header::CONTENT_LENGTH)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.trim().parse::<u64>().ok())
+        .is_some_and(|length| length > limit as u64)
+}
+
+/// The source of a [`TransportErrorKind::BodyTooLarge`] error.
+#[derive(Debug)]
+struct BodyTooLarge {
+    limit: usize,
+}
+
+impl fmt::Display for BodyTooLarge {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "response body exceeds the limit of {} bytes", self.limit)
+    }
+}
+
+impl StdError for BodyTooLarge {}
+
+fn body_too_large(limit: usize) -> TransportError {
+    TransportError::new(TransportErrorKind::BodyTooLarge, BodyTooLarge { limit })
+}
+
+fn from_isahc(error: isahc::Error) -> TransportError {
+    use isahc::error::ErrorKind;
+    let kind = match error.kind() {
+        ErrorKind::Timeout => TransportErrorKind::Timeout,
+        ErrorKind::ConnectionFailed
+        | ErrorKind::NameResolution
+        | ErrorKind::TlsEngine
+        | ErrorKind::BadServerCertificate
+        | ErrorKind::BadClientCertificate => TransportErrorKind::Connect,
+        _ => TransportErrorKind::Other,
+    };
+    TransportError::new(kind, error)
+}
+
+/// An error reading the body: isahc's own error inside an `io::Error`, or a plain one.
+fn from_io(error: io::Error) -> TransportError {
+    if error.get_ref().is_some_and(|inner| inner.is::<isahc::Error>()) {
+        match error.into_inner().map(|inner| inner.downcast::<isahc::Error>()) {
+            Some(Ok(isahc_error)) => return from_isahc(*isahc_error),
+            Some(Err(other)) => return TransportError::new(TransportErrorKind::Other, other),
+            None => return TransportError::from_kind(TransportErrorKind::Other),
+        }
+    }
+    let kind = match error.kind() {
+        io::ErrorKind::TimedOut => TransportErrorKind::Timeout,
+        _ => TransportErrorKind::Other,
+    };
+    TransportError::new(kind, error)
+}
+
+/// The per-request span: method and URI path only (never the query, which carries the
+/// signature, nor any header value).
+#[cfg(feature = "tracing")]
+fn request_span(request: &http::Request<Vec<u8>>) -> tracing::Span {
+    tracing::debug_span!(
+        "pusher_http_request",
+        method = %request.method(),
+        path = request.uri().path(),
+        status = tracing::field::Empty,
+        duration_ms = tracing::field::Empty,
+        error = tracing::field::Empty,
+    )
+}
+
+/// Records the outcome of the request on its span.
+#[cfg(feature = "tracing")]
+fn record_outcome(
+    span: &tracing::Span,
+    started: std::time::Instant,
+    outcome: &Result<http::Response<Vec<u8>>, TransportError>,
+) {
+    let duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+    span.record("duration_ms", duration_ms);
+    span.in_scope(|| match outcome {
+        Ok(response) => {
+            span.record("status", response.status().as_u16());
+            tracing::debug!("response received");
+        }
+        Err(error) => {
+            span.record("error", tracing::field::display(error.kind()));
+            tracing::debug!("request failed");
+        }
+    });
+}

@@ -1,1 +1,391 @@
-//! Placeholder.
+//! [ureq] adapter for the Pusher Channels HTTP API client.
+//!
+//! [`UreqClient`] implements [`pusher_core::HttpClient`] (blocking) over a [`ureq::Agent`] (ureq 3).
+//! It moves one `http::Request<Vec<u8>>` to the server and brings back its
+//! `http::Response<Vec<u8>>` — status, headers and raw body — whatever the status: a 404 or a 503
+//! is a response, which the core turns into its error, not a transport failure. No API logic lives
+//! here. ureq needs no async runtime and has a small dependency tree.
+//!
+//! ```no_run
+//! use std::time::Duration;
+//!
+//! use pusher_core::HttpClient;
+//! use pusher_ureq::UreqClient;
+//!
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let client = UreqClient::builder()
+//!     .timeout(Duration::from_secs(10))
+//!     .max_response_body(1024 * 1024)
+//!     .build()?;
+//!
+//! let request = http::Request::get("https://api-mt1.pusher.com/apps/1/channels").body(Vec::new())?;
+//! let response = client.send(request)?;
+//! println!("{} {:?}", response.status(), String::from_utf8_lossy(response.body()));
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! It also implements [`pusher_core::BuildHttpClient`], so the core's `PusherBuilder` can make it
+//! from its own timeout and body-cap settings, as `Pusher<Blocking<UreqClient>>`.
+//!
+//! # Defaults
+//!
+//! [`UreqClient::new`] and [`UreqClient::builder`] start from:
+//!
+//! - a whole-request timeout of 5 s ([`DEFAULT_TIMEOUT`]), ureq's `timeout_global`: resolve,
+//!   connect, send, response head and body;
+//! - a connect timeout of 5 s ([`DEFAULT_CONNECT_TIMEOUT`]);
+//! - a response body cap of 8 MiB ([`DEFAULT_MAX_RESPONSE_BODY`]): the body is read incrementally and
+//!   the call fails with [`TransportErrorKind::BodyTooLarge`](pusher_core::TransportErrorKind) as soon
+//!   as it goes over (at once when `Content-Length` already says so), so a huge or endless body never
+//!   costs more than the cap in memory;
+//! - 4xx and 5xx come back as responses (`http_status_as_error(false)`), every response header is
+//!   kept, redirects are not followed (a 3xx is a response too), and any method may carry a body.
+//!
+//! Clones share one connection pool (a `ureq::Agent` is a handle), so clone freely.
+//!
+//! # Errors
+//!
+//! Failures are [`pusher_core::TransportError`]s with the ureq error as their source: `Timeout`
+//! when a timeout fired, `Connect` when no connection could be made (refused, unreachable, DNS,
+//! TLS), `BodyTooLarge` over the cap, `Other` for anything else (reset, malformed HTTP).
+//!
+//! # Bring your own agent
+//!
+//! `UreqClient::from(agent)` wraps a `ureq::Agent` you configured (proxy, TLS, ...). Its settings
+//! are used as they are, with one exception: if it turns 4xx/5xx into errors (ureq's default,
+//! `http_status_as_error(true)`), every request is configured with `http_status_as_error(false)` so
+//! that each status still comes back as a response. Its redirect policy is kept: set
+//! `max_redirects(0)` on it for 3xx to come back as responses. The body cap is the default; change
+//! it with [`UreqClient::with_max_response_body`].
+//!
+//! # Features
+//!
+//! - `rustls` (default): TLS through rustls (with the *ring* provider and the webpki roots), ureq's
+//!   `rustls` feature.
+//! - `native-tls`: TLS through the platform library (OpenSSL on Linux), ureq's `native-tls` feature.
+//!   To use it alone, turn off the default features; clients built here then select ureq's
+//!   native-tls provider. With both on, rustls is used.
+//! - `tracing`: a `DEBUG` span `pusher_http_request` per request with `method`, `path` (the URI
+//!   path only: never the query string, which carries the signature), `status`, `duration_ms`, and
+//!   `error` (the failure's kind) when the call fails. No header value is ever recorded.
+//!
+//! ureq is used with `default-features = false`: in particular no `gzip`, so bodies arrive as sent.
+
+use std::error::Error as StdError;
+use std::fmt;
+use std::io::{self, Read};
+use std::time::Duration;
+
+use pusher_core::{BuildHttpClient, HttpClient, HttpOptions, TransportError, TransportErrorKind};
+use ureq::Agent;
+
+/// The default whole-request timeout: 5 seconds.
+pub const DEFAULT_TIMEOUT: Duration = HttpOptions::DEFAULT_TIMEOUT;
+
+/// The default connect timeout: 5 seconds.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = HttpOptions::DEFAULT_CONNECT_TIMEOUT;
+
+/// The default response body cap: 8 MiB.
+pub const DEFAULT_MAX_RESPONSE_BODY: usize = HttpOptions::DEFAULT_MAX_RESPONSE_BODY;
+
+/// A blocking HTTP client for the Pusher API over [`ureq::Agent`].
+///
+/// Cheap to clone: clones share one connection pool.
+#[derive(Debug, Clone)]
+pub struct UreqClient {
+    agent: Agent,
+    max_response_body: usize,
+    /// Whether the agent turns 4xx/5xx into errors, so each request must be told not to.
+    override_status_errors: bool,
+}
+
+impl UreqClient {
+    /// A client with the [defaults](crate#defaults).
+    pub fn new() -> Self {
+        UreqClientBuilder::default().build_client()
+    }
+
+    /// A builder starting from the [defaults](crate#defaults).
+    pub fn builder() -> UreqClientBuilder {
+        UreqClientBuilder::default()
+    }
+
+    /// Sets the response body cap, in bytes.
+    #[must_use]
+    pub fn with_max_response_body(mut self, max_response_body: usize) -> Self {
+        self.max_response_body = max_response_body;
+        self
+    }
+
+    /// The response body cap, in bytes.
+    pub fn max_response_body(&self) -> usize {
+        self.max_response_body
+    }
+
+    /// The wrapped `ureq::Agent`.
+    pub fn agent(&self) -> &Agent {
+        &self.agent
+    }
+}
+
+impl Default for UreqClient {
+    /// As [`UreqClient::new`].
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl From<Agent> for UreqClient {
+    /// Wraps an agent configured elsewhere, with the default body cap; see
+    /// [Bring your own agent](crate#bring-your-own-agent).
+    fn from(agent: Agent) -> Self {
+        UreqClient {
+            override_status_errors: agent.config().http_status_as_error(),
+            agent,
+            max_response_body: DEFAULT_MAX_RESPONSE_BODY,
+        }
+    }
+}
+
+impl BuildHttpClient for UreqClient {
+    /// [`UreqClient::builder`] with the options' timeouts and body cap: what lets the core's
+    /// `PusherBuilder` make this client itself (as `Pusher<Blocking<UreqClient>>`).
+    fn build_http_client(options: &HttpOptions) -> Result<Self, TransportError> {
+        UreqClient::builder()
+            .timeout(options.timeout)
+            .connect_timeout(options.connect_timeout)
+            .max_response_body(options.max_response_body)
+            .build()
+    }
+}
+
+/// Builds a [`UreqClient`]; from [`UreqClient::builder`].
+#[derive(Debug, Clone)]
+#[must_use]
+pub struct UreqClientBuilder {
+    timeout: Duration,
+    connect_timeout: Duration,
+    max_response_body: usize,
+}
+
+impl Default for UreqClientBuilder {
+    fn default() -> Self {
+        UreqClientBuilder {
+            timeout: DEFAULT_TIMEOUT,
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            max_response_body: DEFAULT_MAX_RESPONSE_BODY,
+        }
+    }
+}
+
+impl UreqClientBuilder {
+    /// The whole-request timeout: resolve, connect, send, and receive the full response.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// The connect timeout.
+    pub fn connect_timeout(mut self, connect_timeout: Duration) -> Self {
+        self.connect_timeout = connect_timeout;
+        self
+    }
+
+    /// The response body cap, in bytes.
+    pub fn max_response_body(mut self, max_response_body: usize) -> Self {
+        self.max_response_body = max_response_body;
+        self
+    }
+
+    /// Builds the client.
+    ///
+    /// # Errors
+    ///
+    /// None today: building a ureq agent cannot fail (TLS is set up on first use). The `Result`
+    /// keeps the builder's shape the same as the other adapters'.
+    pub fn build(self) -> Result<UreqClient, TransportError> {
+        Ok(self.build_client())
+    }
+
+    fn build_client(self) -> UreqClient {
+        let config = Agent::config_builder()
+            .timeout_global(Some(self.timeout))
+            .timeout_connect(Some(self.connect_timeout))
+            .http_status_as_error(false)
+            .max_redirects(0)
+            .allow_non_standard_methods(true);
+        #[cfg(all(feature = "native-tls", not(feature = "rustls")))]
+        let config = config.tls_config(
+            ureq::tls::TlsConfig::builder()
+                .provider(ureq::tls::TlsProvider::NativeTls)
+                .build(),
+        );
+        UreqClient {
+            agent: config.build().new_agent(),
+            max_response_body: self.max_response_body,
+            override_status_errors: false,
+        }
+    }
+}
+
+impl HttpClient for UreqClient {
+    fn send(&self, request: http::Request<Vec<u8>>) -> Result<http::Response<Vec<u8>>, TransportError> {
+        #[cfg(feature = "tracing")]
+        {
+            let span = request_span(&request);
+            let started = std::time::Instant::now();
+            let outcome = span.in_scope(|| self.exchange(request));
+            record_outcome(&span, started, &outcome);
+            outcome
+        }
+        #[cfg(not(feature = "tracing"))]
+        {
+            self.exchange(request)
+        }
+    }
+}
+
+/// Methods that carry no body unless one is given: an empty body is sent as none at all (no
+/// `Content-Length: 0`). Any other method with an empty body sends `Content-Length: 0`.
+fn bodyless_when_empty(method: &http::Method) -> bool {
+    matches!(
+        *method,
+        http::Method::GET
+            | http::Method::HEAD
+            | http::Method::DELETE
+            | http::Method::OPTIONS
+            | http::Method::TRACE
+    )
+}
+
+impl UreqClient {
+    fn exchange(&self, request: http::Request<Vec<u8>>) -> Result<http::Response<Vec<u8>>, TransportError> {
+        let head = request.method() == http::Method::HEAD;
+        let response = if request.body().is_empty() && bodyless_when_empty(request.method()) {
+            let (parts, _) = request.into_parts();
+            self.run(http::Request::from_parts(parts, ()))
+        } else {
+            self.run(request)
+        }
+        .map_err(from_ureq)?;
+
+        let limit = self.max_response_body;
+        let (parts, body) = response.into_parts();
+        if !head && body.content_length().is_some_and(|length| length > limit as u64) {
+            return Err(body_too_large(limit));
+        }
+        let mut bytes = Vec::new();
+        // One byte past the cap tells "exactly the cap" from "over it" without reading further.
+        body.into_reader()
+            .take((limit as u64).saturating_add(1))
+            .read_to_end(&mut bytes)
+            .map_err(from_io)?;
+        if bytes.len() > limit {
+            return Err(body_too_large(limit));
+        }
+        Ok(http::Response::from_parts(parts, bytes))
+    }
+
+    fn run<S: ureq::AsSendBody>(
+        &self,
+        request: http::Request<S>,
+    ) -> Result<http::Response<ureq::Body>, ureq::Error> {
+        let request = if self.override_status_errors {
+            self.agent
+                .configure_request(request)
+                .http_status_as_error(false)
+                .build()
+        } else {
+            request
+        };
+        self.agent.run(request)
+    }
+}
+
+/// The source of a [`TransportErrorKind::BodyTooLarge`] error.
+#[derive(Debug)]
+struct BodyTooLarge {
+    limit: usize,
+}
+
+impl fmt::Display for BodyTooLarge {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "response body exceeds the limit of {} bytes", self.limit)
+    }
+}
+
+impl StdError for BodyTooLarge {}
+
+fn body_too_large(limit: usize) -> TransportError {
+    TransportError::new(TransportErrorKind::BodyTooLarge, BodyTooLarge { limit })
+}
+
+fn io_kind(error: &io::Error) -> TransportErrorKind {
+    match error.kind() {
+        io::ErrorKind::TimedOut => TransportErrorKind::Timeout,
+        io::ErrorKind::ConnectionRefused
+        | io::ErrorKind::HostUnreachable
+        | io::ErrorKind::NetworkUnreachable
+        | io::ErrorKind::AddrNotAvailable => TransportErrorKind::Connect,
+        _ => TransportErrorKind::Other,
+    }
+}
+
+fn from_ureq(error: ureq::Error) -> TransportError {
+    let kind = match &error {
+        ureq::Error::Timeout(_) => TransportErrorKind::Timeout,
+        ureq::Error::Io(io) => io_kind(io),
+        ureq::Error::HostNotFound
+        | ureq::Error::ConnectionFailed
+        | ureq::Error::ConnectProxyFailed(_)
+        | ureq::Error::Tls(_) => TransportErrorKind::Connect,
+        #[cfg(feature = "rustls")]
+        ureq::Error::Rustls(_) => TransportErrorKind::Connect,
+        #[cfg(feature = "native-tls")]
+        ureq::Error::NativeTls(_) => TransportErrorKind::Connect,
+        ureq::Error::BodyExceedsLimit(_) => TransportErrorKind::BodyTooLarge,
+        _ => TransportErrorKind::Other,
+    };
+    TransportError::new(kind, error)
+}
+
+/// An error reading the body: ureq's own error inside an `io::Error`, or a plain one.
+fn from_io(error: io::Error) -> TransportError {
+    from_ureq(ureq::Error::from(error))
+}
+
+/// The per-request span: method and URI path only (never the query, which carries the
+/// signature, nor any header value).
+#[cfg(feature = "tracing")]
+fn request_span(request: &http::Request<Vec<u8>>) -> tracing::Span {
+    tracing::debug_span!(
+        "pusher_http_request",
+        method = %request.method(),
+        path = request.uri().path(),
+        status = tracing::field::Empty,
+        duration_ms = tracing::field::Empty,
+        error = tracing::field::Empty,
+    )
+}
+
+/// Records the outcome of the request on its span.
+#[cfg(feature = "tracing")]
+fn record_outcome(
+    span: &tracing::Span,
+    started: std::time::Instant,
+    outcome: &Result<http::Response<Vec<u8>>, TransportError>,
+) {
+    let duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+    span.record("duration_ms", duration_ms);
+    span.in_scope(|| match outcome {
+        Ok(response) => {
+            span.record("status", response.status().as_u16());
+            tracing::debug!("response received");
+        }
+        Err(error) => {
+            span.record("error", tracing::field::display(error.kind()));
+            tracing::debug!("request failed");
+        }
+    });
+}
