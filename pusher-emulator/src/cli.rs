@@ -1,0 +1,182 @@
+//! Command-line arguments of the `pusher-emulator` binary, parsed by hand.
+
+use pusher_emulator::EmulatorBuilder;
+
+/// The text of `--help`.
+pub(crate) const USAGE: &str = "\
+pusher-emulator: a local Pusher Channels compatible server (HTTP API, WebSocket protocol 7, webhooks)
+
+USAGE:
+    pusher-emulator [OPTIONS]
+
+OPTIONS:
+    --port PORT                 listen on 127.0.0.1:PORT (default: a free port)
+    --app-id ID                 the app id, decimal digits (default: random)
+    --key KEY                   the app key (default: random)
+    --secret SECRET             the app secret (default: random)
+    --webhook-url URL           POST signed webhooks to this http:// URL
+    --max-payload-bytes BYTES   the largest event data accepted (default 10240)
+    --no-client-events          refuse client events
+    --quiet                     do not log each HTTP API request to stderr
+    -h, --help                  print this help
+    -V, --version               print the version
+
+On start it prints PUSHER_URL=... and the other settings as KEY=VALUE lines on stdout, then
+serves until interrupted (Ctrl-C or SIGTERM). Point pusher-js at it with
+{ wsHost: \"127.0.0.1\", wsPort: PORT, forceTLS: false, enabledTransports: [\"ws\"] }.";
+
+/// What the command line asks for.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum Command {
+    /// Serve with these options.
+    Run(Options),
+    /// Print the help.
+    Help,
+    /// Print the version.
+    Version,
+}
+
+/// The settings given on the command line.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub(crate) struct Options {
+    pub(crate) port: u16,
+    pub(crate) app_id: Option<String>,
+    pub(crate) key: Option<String>,
+    pub(crate) secret: Option<String>,
+    pub(crate) webhook_url: Option<String>,
+    pub(crate) max_payload_bytes: Option<usize>,
+    pub(crate) no_client_events: bool,
+    pub(crate) quiet: bool,
+}
+
+impl Options {
+    /// Applies the options to a builder.
+    pub(crate) fn apply(self, mut builder: EmulatorBuilder) -> EmulatorBuilder {
+        builder = builder
+            .port(self.port)
+            .client_events(!self.no_client_events)
+            .log_requests(!self.quiet);
+        if let Some(id) = self.app_id {
+            builder = builder.app_id(id);
+        }
+        if let Some(key) = self.key {
+            builder = builder.key(key);
+        }
+        if let Some(secret) = self.secret {
+            builder = builder.secret(secret);
+        }
+        if let Some(url) = self.webhook_url {
+            builder = builder.webhook_url(url);
+        }
+        if let Some(bytes) = self.max_payload_bytes {
+            builder = builder.max_payload_bytes(bytes);
+        }
+        builder
+    }
+}
+
+/// Parses the arguments (without the program name). `--name value` and `--name=value` both work.
+pub(crate) fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> {
+    let mut options = Options::default();
+    let mut args = args.into_iter();
+    while let Some(arg) = args.next() {
+        let (name, inline) = match arg.split_once('=') {
+            Some((name, value)) if name.starts_with("--") => (name.to_owned(), Some(value.to_owned())),
+            _ => (arg.clone(), None),
+        };
+        let mut value = |what: &str| -> Result<String, String> {
+            match inline.clone() {
+                Some(v) => Ok(v),
+                None => args.next().ok_or_else(|| format!("{name} needs {what}")),
+            }
+        };
+        match name.as_str() {
+            "-h" | "--help" => return Ok(Command::Help),
+            "-V" | "--version" => return Ok(Command::Version),
+            "--port" => {
+                let port = value("a port number")?;
+                options.port = port
+                    .parse()
+                    .map_err(|_| format!("--port {port:?} is not a port number (0 to 65535)"))?;
+            }
+            "--app-id" => options.app_id = Some(value("an app id")?),
+            "--key" => options.key = Some(value("a key")?),
+            "--secret" => options.secret = Some(value("a secret")?),
+            "--webhook-url" => options.webhook_url = Some(value("a URL")?),
+            "--max-payload-bytes" => {
+                let bytes = value("a number of bytes")?;
+                options.max_payload_bytes = Some(
+                    bytes
+                        .parse()
+                        .map_err(|_| format!("--max-payload-bytes {bytes:?} is not a number"))?,
+                );
+            }
+            "--no-client-events" | "--quiet" if inline.is_some() => {
+                return Err(format!("{name} takes no value"));
+            }
+            "--no-client-events" => options.no_client_events = true,
+            "--quiet" => options.quiet = true,
+            other => return Err(format!("unknown argument {other:?}")),
+        }
+    }
+    Ok(Command::Run(options))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(list: &[&str]) -> Vec<String> {
+        list.iter().map(|s| (*s).to_owned()).collect()
+    }
+
+    #[test]
+    fn parses_every_option() {
+        let command = parse(args(&[
+            "--port",
+            "6001",
+            "--app-id=42",
+            "--key",
+            "k",
+            "--secret",
+            "s=x",
+            "--webhook-url",
+            "http://127.0.0.1:9/h",
+            "--max-payload-bytes=20000",
+            "--no-client-events",
+            "--quiet",
+        ]))
+        .unwrap();
+        assert_eq!(
+            command,
+            Command::Run(Options {
+                port: 6001,
+                app_id: Some("42".to_owned()),
+                key: Some("k".to_owned()),
+                secret: Some("s=x".to_owned()),
+                webhook_url: Some("http://127.0.0.1:9/h".to_owned()),
+                max_payload_bytes: Some(20_000),
+                no_client_events: true,
+                quiet: true,
+            })
+        );
+        assert_eq!(parse(args(&[])).unwrap(), Command::Run(Options::default()));
+        assert_eq!(parse(args(&["--port", "1", "-h"])).unwrap(), Command::Help);
+        assert_eq!(parse(args(&["--version"])).unwrap(), Command::Version);
+    }
+
+    #[test]
+    fn refuses_bad_arguments() {
+        for (bad, needle) in [
+            (&["--port"][..], "needs a port"),
+            (&["--port", "x"][..], "not a port"),
+            (&["--port", "70000"][..], "not a port"),
+            (&["--frobnicate"][..], "unknown argument"),
+            (&["--quiet=yes"][..], "takes no value"),
+            (&["--max-payload-bytes", "-1"][..], "not a number"),
+        ] {
+            let e = parse(args(bad)).unwrap_err();
+            assert!(e.contains(needle), "{bad:?}: {e}");
+        }
+    }
+}

@@ -1,0 +1,96 @@
+//! A tiny HTTP/1.1 client for `http://` requests, enough to send the requests pusher-core builds
+//! to the emulator (or any plain-HTTP server) from a test, with no HTTP stack of your own.
+//!
+//! ```
+//! use std::time::{SystemTime, UNIX_EPOCH};
+//! use pusher_core::api::{GetChannel, Operation, RequestContext};
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let emulator = pusher_emulator::Emulator::start().await?;
+//! let now = SystemTime::now().duration_since(UNIX_EPOCH)?.as_secs();
+//! let call = GetChannel::new("news".parse()?);
+//! let request = call.build_request(&emulator.config(), &RequestContext::new(now))?;
+//! let response = pusher_emulator::http_client::send(request).await?;
+//! assert_eq!(call.parse_response(response)?.occupied, false);
+//! # Ok(()) }
+//! ```
+
+use std::fmt;
+use std::time::Duration;
+
+use http_body_util::{BodyExt, Full, Limited};
+use hyper::body::Bytes;
+use hyper_util::rt::TokioIo;
+use tokio::net::TcpStream;
+
+/// The largest response body read, in bytes.
+const MAX_RESPONSE_BYTES: usize = 16 * 1024 * 1024;
+
+/// How long one exchange may take.
+const TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Why a request got no response.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SendError(String);
+
+impl fmt::Display for SendError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "HTTP request failed: {}", self.0)
+    }
+}
+
+impl std::error::Error for SendError {}
+
+/// Sends `request` (an absolute `http://` URI) on a new connection and reads the whole response.
+///
+/// Any status is a response: only a failure to connect, a broken exchange or a 30 s timeout is
+/// an error.
+pub async fn send(request: http::Request<Vec<u8>>) -> Result<http::Response<Vec<u8>>, SendError> {
+    tokio::time::timeout(TIMEOUT, exchange(request))
+        .await
+        .map_err(|_| SendError(format!("no response within {TIMEOUT:?}")))?
+}
+
+async fn exchange(request: http::Request<Vec<u8>>) -> Result<http::Response<Vec<u8>>, SendError> {
+    let err = |what: &str, e: &dyn fmt::Display| SendError(format!("{what}: {e}"));
+    let (mut parts, body) = request.into_parts();
+    if parts.uri.scheme_str() != Some("http") {
+        return Err(SendError(format!(
+            "only http:// URIs are supported, got {}",
+            parts.uri
+        )));
+    }
+    let authority = parts
+        .uri
+        .authority()
+        .cloned()
+        .ok_or_else(|| SendError(format!("{} has no host", parts.uri)))?;
+    let port = authority.port_u16().unwrap_or(80);
+    let host = authority.host().trim_start_matches('[').trim_end_matches(']');
+    let stream = TcpStream::connect((host, port))
+        .await
+        .map_err(|e| err("connect", &e))?;
+    let (mut sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
+        .await
+        .map_err(|e| err("handshake", &e))?;
+    tokio::spawn(connection);
+    if !parts.headers.contains_key(http::header::HOST)
+        && let Ok(value) = http::HeaderValue::from_str(authority.as_str())
+    {
+        parts.headers.insert(http::header::HOST, value);
+    }
+    // HTTP/1.1 sends the path and query, not the absolute URI.
+    let target = parts.uri.path_and_query().map_or("/", |p| p.as_str());
+    parts.uri = target.parse().map_err(|e| err("uri", &e))?;
+    let request = http::Request::from_parts(parts, Full::new(Bytes::from(body)));
+    let response = sender.send_request(request).await.map_err(|e| err("send", &e))?;
+    let (parts, body) = response.into_parts();
+    let body = Limited::new(body, MAX_RESPONSE_BYTES)
+        .collect()
+        .await
+        .map_err(|e| err("body", &e))?
+        .to_bytes()
+        .to_vec();
+    Ok(http::Response::from_parts(parts, body))
+}

@@ -1,0 +1,564 @@
+//! A local [Pusher Channels](https://pusher.com/channels) compatible server for tests, strict
+//! enough to catch real mistakes.
+//!
+//! One TCP port on `127.0.0.1` serves:
+//!
+//! - the **HTTP API** (`/apps/{id}/events`, `/batch_events`, `/channels`, `/channels/{name}`,
+//!   `/channels/{name}/users`, `/users/{id}/terminate_connections`), checking every request's
+//!   signature, key, timestamp (±600 s), `body_md5` and limits the way the real service does, and
+//!   refusing with the real status codes and a text body that says what was wrong;
+//! - **WebSocket protocol 7** at `/app/{key}?protocol=7`, as pusher-js speaks it: public, private,
+//!   presence and encrypted channels with their auth checked, presence members, client events,
+//!   user sign-in, events sent to users, and terminated connections;
+//! - **webhooks** (optional), signed so that `pusher_core::webhook::WebhookVerifier` accepts them.
+//!
+//! The [`Emulator`] handle gives the credentials (as a `PUSHER_URL`, a WebSocket URL or a
+//! [`pusher_core::Config`]) and lets a test look inside: the events received over the HTTP API,
+//! the channels with their subscribers and presence members, and waits for an event to arrive.
+//! [`Subscriber`] is a minimal protocol-7 client that plays the browser in tests; it works against
+//! any Pusher-compatible server.
+//!
+//! ```
+//! use std::time::{Duration, SystemTime, UNIX_EPOCH};
+//!
+//! use pusher_core::api::{EventData, Operation, RequestContext, Trigger};
+//! use pusher_emulator::{Emulator, Subscriber};
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let emulator = Emulator::start().await?;
+//!
+//! // A browser subscribes...
+//! let mut browser = Subscriber::connect(&emulator.ws_url()).await?;
+//! browser.subscribe("orders").await?;
+//!
+//! // ...the app triggers an event over real HTTP (here with pusher-core's request builder)...
+//! let now = SystemTime::now().duration_since(UNIX_EPOCH)?.as_secs();
+//! let trigger = Trigger::new(["orders".parse()?], "created".parse()?, EventData::json(&[1, 2])?);
+//! let request = trigger.build_request(&emulator.config(), &RequestContext::new(now))?;
+//! let response = pusher_emulator::http_client::send(request).await?;
+//! assert_eq!(response.status(), 200);
+//!
+//! // ...the browser gets it, and the test can check what the app sent.
+//! let event = browser.expect_event("orders", "created", Duration::from_secs(5)).await?;
+//! assert_eq!(event.data.as_deref(), Some("[1,2]"));
+//! let received = emulator.wait_for("orders", "created", Duration::from_secs(5)).await?;
+//! assert_eq!(received.data, "[1,2]");
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! The server runs on a thread and runtime of its own, so it serves the same under
+//! `#[tokio::test]`, a multi-threaded runtime or plain blocking code
+//! ([`Emulator::start_blocking`]). Dropping the handle stops it: the port is closed when `drop`
+//! returns.
+//!
+//! The binary (`cargo run -p pusher-emulator -- --port 6001`) prints `PUSHER_URL=...` and serves
+//! until interrupted; pusher-js connects to it with `wsHost: "127.0.0.1"`, `wsPort: PORT`,
+//! `forceTLS: false`.
+
+mod http_api;
+pub mod http_client;
+mod server;
+mod state;
+pub mod subscriber;
+mod webhooks;
+mod websocket;
+
+use std::fmt;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+use pusher_core::Config;
+
+pub use http_api::{MAX_BODY_BYTES, TIMESTAMP_WINDOW_SECS};
+pub use state::{ChannelSnapshot, PresenceMember, ReceivedEvent};
+pub use subscriber::{Subscriber, SubscriberError};
+pub use websocket::MAX_WS_MESSAGE_BYTES;
+
+use crate::server::ServerThread;
+use crate::state::{Hub, Settings};
+use crate::webhooks::WebhookUrl;
+
+/// The default ceiling on an event's `data`, in bytes (PROTOCOL §4).
+pub const DEFAULT_MAX_PAYLOAD_BYTES: usize = pusher_core::config::DEFAULT_MAX_PAYLOAD_BYTES;
+
+/// The default `activity_timeout` announced to clients.
+pub const DEFAULT_ACTIVITY_TIMEOUT: Duration = Duration::from_secs(120);
+
+/// Characters escaped in the user info of `PUSHER_URL`.
+const USERINFO: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~');
+
+/// Why the emulator did not start.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum StartError {
+    /// A setting given to the builder is not acceptable; the text says which and why.
+    InvalidSetting(String),
+    /// The port could not be bound.
+    Bind {
+        /// The port asked for (0 for any free port).
+        port: u16,
+        /// What the operating system said.
+        source: std::io::Error,
+    },
+    /// The server thread or its runtime could not be started.
+    Io(std::io::Error),
+    /// No randomness for generated credentials.
+    Random(String),
+}
+
+impl fmt::Display for StartError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            StartError::InvalidSetting(why) => write!(f, "invalid emulator setting: {why}"),
+            StartError::Bind { port, source } => write!(f, "cannot bind 127.0.0.1:{port}: {source}"),
+            StartError::Io(e) => write!(f, "cannot start the emulator's server thread: {e}"),
+            StartError::Random(e) => write!(f, "no randomness for generated credentials: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for StartError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            StartError::Bind { source, .. } => Some(source),
+            StartError::Io(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+/// No matching event arrived in time. Its text lists the events that did arrive.
+#[derive(Debug, Clone)]
+pub struct WaitTimeout {
+    waited_for: String,
+    timeout: Duration,
+    received: Vec<ReceivedEvent>,
+}
+
+impl WaitTimeout {
+    /// The events received over the HTTP API when the wait gave up.
+    pub fn received(&self) -> &[ReceivedEvent] {
+        &self.received
+    }
+}
+
+impl fmt::Display for WaitTimeout {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "no event {} arrived within {:?}; {} received",
+            self.waited_for,
+            self.timeout,
+            self.received.len()
+        )?;
+        for (i, e) in self.received.iter().enumerate().take(20) {
+            let sep = if i == 0 { ": " } else { ", " };
+            write!(f, "{sep}{:?} on {:?}", e.name, e.channel)?;
+        }
+        if self.received.len() > 20 {
+            f.write_str(", ...")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for WaitTimeout {}
+
+/// Settings for an emulator: every one optional.
+///
+/// ```
+/// # fn main() -> Result<(), pusher_emulator::StartError> {
+/// let emulator = pusher_emulator::Emulator::builder()
+///     .app_id("42")
+///     .key("app-key")
+///     .secret("app-secret")
+///     .max_payload_bytes(20_000)
+///     .start_blocking()?;
+/// assert!(emulator.pusher_url().starts_with("http://app-key:app-secret@127.0.0.1:"));
+/// assert!(emulator.pusher_url().ends_with("/apps/42"));
+/// # Ok(()) }
+/// ```
+#[derive(Debug, Clone)]
+pub struct EmulatorBuilder {
+    port: u16,
+    app_id: Option<String>,
+    key: Option<String>,
+    secret: Option<String>,
+    webhook_url: Option<String>,
+    max_payload_bytes: usize,
+    activity_timeout: Duration,
+    client_events: bool,
+    log_requests: bool,
+    master_key: Option<String>,
+}
+
+impl Default for EmulatorBuilder {
+    fn default() -> Self {
+        Self {
+            port: 0,
+            app_id: None,
+            key: None,
+            secret: None,
+            webhook_url: None,
+            max_payload_bytes: DEFAULT_MAX_PAYLOAD_BYTES,
+            activity_timeout: DEFAULT_ACTIVITY_TIMEOUT,
+            client_events: true,
+            log_requests: false,
+            master_key: None,
+        }
+    }
+}
+
+impl EmulatorBuilder {
+    /// Listens on this port of 127.0.0.1 (default 0: any free port).
+    pub fn port(mut self, port: u16) -> Self {
+        self.port = port;
+        self
+    }
+
+    /// The app id: decimal digits (default: a random six-digit number).
+    pub fn app_id(mut self, app_id: impl Into<String>) -> Self {
+        self.app_id = Some(app_id.into());
+        self
+    }
+
+    /// The app key: letters, digits, `-`, `_` and `.` (default: 20 random hex digits).
+    pub fn key(mut self, key: impl Into<String>) -> Self {
+        self.key = Some(key.into());
+        self
+    }
+
+    /// The app secret (default: 20 random hex digits).
+    pub fn secret(mut self, secret: impl Into<String>) -> Self {
+        self.secret = Some(secret.into());
+        self
+    }
+
+    /// POSTs webhooks to this `http://` URL (default: none).
+    pub fn webhook_url(mut self, url: impl Into<String>) -> Self {
+        self.webhook_url = Some(url.into());
+        self
+    }
+
+    /// The largest event `data` accepted, in bytes (default 10,240, as on multi-tenant clusters).
+    pub fn max_payload_bytes(mut self, bytes: usize) -> Self {
+        self.max_payload_bytes = bytes;
+        self
+    }
+
+    /// The `activity_timeout` announced to clients (default 120 s). A connection silent this long
+    /// gets a `pusher:ping`, and is closed with 4201 if it stays silent 30 s more.
+    pub fn activity_timeout(mut self, timeout: Duration) -> Self {
+        self.activity_timeout = timeout;
+        self
+    }
+
+    /// Whether client events are enabled for the app (default true).
+    pub fn client_events(mut self, enabled: bool) -> Self {
+        self.client_events = enabled;
+        self
+    }
+
+    /// The base64 encryption master key (32 bytes) that [`Emulator::config`] carries, so
+    /// `private-encrypted-` channels can be authorized and triggered with that configuration.
+    /// The server itself needs no key: like Pusher, it never sees plaintext.
+    pub fn encryption_master_key_base64(mut self, key: impl Into<String>) -> Self {
+        self.master_key = Some(key.into());
+        self
+    }
+
+    /// Prints one line per HTTP API request to stderr (default false).
+    pub fn log_requests(mut self, enabled: bool) -> Self {
+        self.log_requests = enabled;
+        self
+    }
+
+    /// Starts the emulator.
+    ///
+    /// The server runs on a thread of its own: this returns as soon as the port is bound.
+    pub async fn start(self) -> Result<Emulator, StartError> {
+        self.start_blocking()
+    }
+
+    /// Starts the emulator from blocking code (also fine inside an async runtime: it only binds a
+    /// port and spawns a thread).
+    pub fn start_blocking(self) -> Result<Emulator, StartError> {
+        let random_hex = || -> Result<String, StartError> {
+            let mut bytes = [0u8; 10];
+            getrandom::fill(&mut bytes).map_err(|e| StartError::Random(e.to_string()))?;
+            Ok(hex::encode(bytes))
+        };
+        let random = || getrandom::u64().map_err(|e| StartError::Random(e.to_string()));
+        let app_id = match self.app_id {
+            Some(id) => id,
+            None => (100_000 + random()? % 900_000).to_string(),
+        };
+        let key = match self.key {
+            Some(key) => key,
+            None => random_hex()?,
+        };
+        let secret = match self.secret {
+            Some(secret) => secret,
+            None => random_hex()?,
+        };
+        let invalid = |why: String| Err(StartError::InvalidSetting(why));
+        if app_id.is_empty() || !app_id.bytes().all(|b| b.is_ascii_digit()) {
+            return invalid(format!("app id {app_id:?} must be decimal digits"));
+        }
+        if key.is_empty()
+            || !key
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b))
+        {
+            return invalid(format!("key {key:?} must be letters, digits, '-', '_' or '.'"));
+        }
+        if secret.is_empty() {
+            return invalid("the secret must not be empty".to_owned());
+        }
+        if self.max_payload_bytes == 0 {
+            return invalid("max_payload_bytes must be at least 1".to_owned());
+        }
+        if self.activity_timeout < Duration::from_secs(1) {
+            return invalid("activity_timeout must be at least one second".to_owned());
+        }
+        let master_key = self
+            .master_key
+            .as_deref()
+            .map(pusher_core::MasterKey::from_base64)
+            .transpose()
+            .map_err(|e| StartError::InvalidSetting(e.to_string()))?;
+        let webhook_url = self
+            .webhook_url
+            .as_deref()
+            .map(WebhookUrl::parse)
+            .transpose()
+            .map_err(StartError::InvalidSetting)?;
+        let listener =
+            std::net::TcpListener::bind(("127.0.0.1", self.port)).map_err(|source| StartError::Bind {
+                port: self.port,
+                source,
+            })?;
+        let addr = listener.local_addr().map_err(StartError::Io)?;
+        let (queue, delivery) = match webhook_url {
+            Some(url) => {
+                let (queue, delivery) = webhooks::channel(url, &key, &secret);
+                (Some(queue), Some(delivery))
+            }
+            None => (None, None),
+        };
+        let settings = Settings {
+            app_id,
+            key,
+            secret,
+            max_payload_bytes: self.max_payload_bytes,
+            activity_timeout: self.activity_timeout,
+            client_events: self.client_events,
+            log_requests: self.log_requests,
+        };
+        let socket_prefix = 100_000 + random()? % 900_000;
+        let hub = Arc::new(Hub::new(settings, queue, socket_prefix));
+        let server = ServerThread::spawn(listener, hub.clone(), delivery).map_err(StartError::Io)?;
+        Ok(Emulator {
+            hub,
+            addr,
+            server,
+            master_key,
+        })
+    }
+}
+
+/// A running emulator. Dropping it stops the server and closes its port.
+#[derive(Debug)]
+pub struct Emulator {
+    hub: Arc<Hub>,
+    addr: SocketAddr,
+    server: ServerThread,
+    master_key: Option<pusher_core::MasterKey>,
+}
+
+impl Emulator {
+    /// Starts an emulator on a free port of 127.0.0.1 with generated credentials.
+    pub async fn start() -> Result<Emulator, StartError> {
+        Self::builder().start().await
+    }
+
+    /// [`start`](Self::start) for blocking code.
+    pub fn start_blocking() -> Result<Emulator, StartError> {
+        Self::builder().start_blocking()
+    }
+
+    /// A builder to fix the port, credentials, webhook URL or limits.
+    pub fn builder() -> EmulatorBuilder {
+        EmulatorBuilder::default()
+    }
+
+    fn settings(&self) -> &Settings {
+        self.hub.settings()
+    }
+
+    /// `http://KEY:SECRET@127.0.0.1:PORT/apps/ID`: what `PUSHER_URL` holds.
+    pub fn pusher_url(&self) -> String {
+        let s = self.settings();
+        format!(
+            "http://{}:{}@{}/apps/{}",
+            utf8_percent_encode(&s.key, USERINFO),
+            utf8_percent_encode(&s.secret, USERINFO),
+            self.addr,
+            s.app_id
+        )
+    }
+
+    /// `ws://127.0.0.1:PORT/app/KEY?protocol=7`: where WebSocket clients connect.
+    pub fn ws_url(&self) -> String {
+        format!("ws://{}/app/{}?protocol=7", self.addr, self.settings().key)
+    }
+
+    /// `http://127.0.0.1:PORT`: the base of the HTTP API.
+    pub fn http_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// A configuration for this emulator (plain HTTP to its port, its credentials and payload
+    /// ceiling, and the encryption master key if one was given).
+    pub fn config(&self) -> Config {
+        let s = self.settings();
+        let mut builder = Config::builder(s.app_id.as_str(), s.key.as_str(), s.secret.as_str())
+            .host(self.addr.ip().to_string())
+            .scheme(pusher_core::Scheme::Http)
+            .port(self.addr.port())
+            .max_payload_bytes(s.max_payload_bytes);
+        if let Some(key) = &self.master_key {
+            builder = builder.encryption_master_key(key.clone());
+        }
+        let config = builder.build();
+        // Invariant: the builder checked every value `Config` checks (digits-only app id,
+        // non-empty key and secret, non-zero ceiling) and the host is an IP address.
+        #[allow(clippy::expect_used)]
+        config.expect("the emulator's settings make a valid Config")
+    }
+
+    /// The app id.
+    pub fn app_id(&self) -> &str {
+        &self.settings().app_id
+    }
+
+    /// The app key.
+    pub fn key(&self) -> &str {
+        &self.settings().key
+    }
+
+    /// The app secret.
+    pub fn secret(&self) -> &str {
+        &self.settings().secret
+    }
+
+    /// The port the server listens on.
+    pub fn port(&self) -> u16 {
+        self.addr.port()
+    }
+
+    /// The address the server listens on (127.0.0.1 and the port).
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// Every event received over the HTTP API so far, one per channel, in order.
+    pub fn events(&self) -> Vec<ReceivedEvent> {
+        self.hub.events()
+    }
+
+    /// Forgets the events received so far.
+    pub fn clear_events(&self) {
+        self.hub.clear_events();
+    }
+
+    /// Every occupied channel with its subscription count and presence members, sorted by name.
+    pub fn channels(&self) -> Vec<ChannelSnapshot> {
+        self.hub.channels()
+    }
+
+    /// One channel's state, or `None` when no connection is subscribed to it.
+    pub fn channel(&self, name: &str) -> Option<ChannelSnapshot> {
+        self.hub.channel(name)
+    }
+
+    /// Open WebSocket connections.
+    pub fn connection_count(&self) -> usize {
+        self.hub.connection_count()
+    }
+
+    /// Waits for the first event received over the HTTP API (before or during the wait) that
+    /// matches `predicate`.
+    pub async fn wait_for_event(
+        &self,
+        predicate: impl FnMut(&ReceivedEvent) -> bool,
+        timeout: Duration,
+    ) -> Result<ReceivedEvent, WaitTimeout> {
+        match self.hub.wait_for_event(predicate, timeout).await {
+            Some(event) => Ok(event),
+            None => Err(self.timed_out("matching the predicate".to_owned(), timeout)),
+        }
+    }
+
+    /// Waits for an event named `name` on `channel` (received before or during the wait).
+    pub async fn wait_for(
+        &self,
+        channel: &str,
+        name: &str,
+        timeout: Duration,
+    ) -> Result<ReceivedEvent, WaitTimeout> {
+        let matches = |e: &ReceivedEvent| e.channel == channel && e.name == name;
+        match self.hub.wait_for_event(matches, timeout).await {
+            Some(event) => Ok(event),
+            None => Err(self.timed_out(format!("{name:?} on {channel:?}"), timeout)),
+        }
+    }
+
+    /// [`wait_for_event`](Self::wait_for_event) for blocking code.
+    pub fn wait_for_event_blocking(
+        &self,
+        predicate: impl FnMut(&ReceivedEvent) -> bool,
+        timeout: Duration,
+    ) -> Result<ReceivedEvent, WaitTimeout> {
+        match self.hub.wait_for_event_blocking(predicate, timeout) {
+            Some(event) => Ok(event),
+            None => Err(self.timed_out("matching the predicate".to_owned(), timeout)),
+        }
+    }
+
+    /// [`wait_for`](Self::wait_for) for blocking code.
+    pub fn wait_for_blocking(
+        &self,
+        channel: &str,
+        name: &str,
+        timeout: Duration,
+    ) -> Result<ReceivedEvent, WaitTimeout> {
+        let matches = |e: &ReceivedEvent| e.channel == channel && e.name == name;
+        match self.hub.wait_for_event_blocking(matches, timeout) {
+            Some(event) => Ok(event),
+            None => Err(self.timed_out(format!("{name:?} on {channel:?}"), timeout)),
+        }
+    }
+
+    fn timed_out(&self, waited_for: String, timeout: Duration) -> WaitTimeout {
+        WaitTimeout {
+            waited_for,
+            timeout,
+            received: self.events(),
+        }
+    }
+
+    /// Stops the server: every WebSocket connection gets `pusher:error` 4200 and a close, and the
+    /// port is closed when this returns. Dropping the handle does the same.
+    pub fn stop(mut self) {
+        self.server.stop();
+    }
+}

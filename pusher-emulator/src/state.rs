@@ -1,0 +1,563 @@
+//! The emulator's live state: connections, channels, presence members and the events received over
+//! the HTTP API. Everything the HTTP API answers and every WebSocket delivery goes through [`Hub`].
+//!
+//! All mutation happens under one lock, and every message a change causes is queued to the
+//! connections while that lock is held, so each connection sees changes in the order they happened.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
+use std::time::{Duration, Instant, SystemTime};
+
+use serde::Serialize;
+use serde_json::{Value, json};
+use tokio::sync::{mpsc, watch};
+
+use crate::webhooks::WebhookQueue;
+
+/// The settings a running emulator was started with.
+#[derive(Debug, Clone)]
+pub(crate) struct Settings {
+    pub(crate) app_id: String,
+    pub(crate) key: String,
+    pub(crate) secret: String,
+    pub(crate) max_payload_bytes: usize,
+    pub(crate) activity_timeout: Duration,
+    pub(crate) client_events: bool,
+    pub(crate) log_requests: bool,
+}
+
+/// What a connection's writer task is asked to do.
+#[derive(Debug)]
+pub(crate) enum Outbound {
+    /// Send this text frame.
+    Text(String),
+    /// Send a close frame with this code and reason, wait up to `linger` for the client's close
+    /// frame, then end the connection.
+    Close {
+        code: u16,
+        reason: String,
+        linger: Duration,
+    },
+}
+
+/// An event received over the HTTP API (`POST /events` or `/batch_events`), one per channel.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ReceivedEvent {
+    /// The channel the event was triggered on.
+    pub channel: String,
+    /// The event name.
+    pub name: String,
+    /// The `data` string exactly as the API received it.
+    pub data: String,
+    /// The `socket_id` that was excluded from delivery, if one was given.
+    pub socket_id: Option<String>,
+    /// Whether the event came in a batch (`/batch_events`).
+    pub batch: bool,
+    /// When the emulator received it.
+    pub received_at: SystemTime,
+}
+
+/// A presence channel member, as the emulator tracks it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct PresenceMember {
+    /// The `user_id` from the subscription's `channel_data`.
+    pub user_id: String,
+    /// The `user_info` from the subscription's `channel_data`, if it had one.
+    pub user_info: Option<Value>,
+}
+
+/// The state of one occupied channel.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ChannelSnapshot {
+    /// The channel name.
+    pub name: String,
+    /// Connections subscribed.
+    pub subscription_count: usize,
+    /// Distinct users, for a presence channel.
+    pub user_count: Option<usize>,
+    /// The members by distinct user id, sorted by id (empty unless a presence channel).
+    pub members: Vec<PresenceMember>,
+}
+
+/// One connection's state.
+struct Connection {
+    outbound: mpsc::UnboundedSender<Outbound>,
+    user_id: Option<String>,
+    channels: BTreeSet<String>,
+}
+
+/// One channel: its subscribers, each with its presence member for a presence channel.
+#[derive(Default)]
+struct Channel {
+    subscribers: BTreeMap<String, Option<PresenceMember>>,
+}
+
+impl Channel {
+    /// Distinct members by user id; the first connection to join gives a user's info.
+    fn members(&self) -> BTreeMap<&str, &PresenceMember> {
+        let mut members = BTreeMap::new();
+        for member in self.subscribers.values().flatten() {
+            members.entry(member.user_id.as_str()).or_insert(member);
+        }
+        members
+    }
+
+    fn has_user(&self, user_id: &str, except_socket: &str) -> bool {
+        self.subscribers
+            .iter()
+            .any(|(socket, m)| socket != except_socket && m.as_ref().is_some_and(|m| m.user_id == user_id))
+    }
+}
+
+#[derive(Default)]
+struct Inner {
+    connections: HashMap<String, Connection>,
+    channels: BTreeMap<String, Channel>,
+    events: Vec<ReceivedEvent>,
+}
+
+/// A server→client message: `data` is always a string (or absent).
+#[derive(Serialize)]
+struct Frame<'a> {
+    event: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    channel: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    data: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    user_id: Option<&'a str>,
+}
+
+/// Encodes a server→client message.
+pub(crate) fn frame(event: &str, channel: Option<&str>, data: Option<&str>) -> String {
+    frame_from(event, channel, data, None)
+}
+
+fn frame_from(event: &str, channel: Option<&str>, data: Option<&str>, user_id: Option<&str>) -> String {
+    let frame = Frame {
+        event,
+        channel,
+        data,
+        user_id,
+    };
+    // A struct of strings always serializes.
+    serde_json::to_string(&frame).unwrap_or_default()
+}
+
+/// A `pusher:error` message. `code` is `None` for errors that do not close the connection.
+pub(crate) fn error_frame(code: Option<u16>, message: &str) -> String {
+    frame(
+        "pusher:error",
+        None,
+        Some(&json!({"code": code, "message": message}).to_string()),
+    )
+}
+
+/// How a subscription ended.
+pub(crate) enum Subscribed {
+    /// The connection was already subscribed: nothing changed.
+    Already,
+    /// Newly subscribed.
+    New,
+}
+
+/// The shared state of one running emulator.
+pub(crate) struct Hub {
+    settings: Settings,
+    inner: Mutex<Inner>,
+    /// Bumped on every received event, for async waiters.
+    events_version: watch::Sender<u64>,
+    /// Signalled on every received event, for blocking waiters.
+    events_signal: Condvar,
+    webhooks: Option<WebhookQueue>,
+    next_socket: AtomicU64,
+    socket_prefix: u64,
+}
+
+impl std::fmt::Debug for Hub {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Hub")
+            .field("app_id", &self.settings.app_id)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Hub {
+    pub(crate) fn new(settings: Settings, webhooks: Option<WebhookQueue>, socket_prefix: u64) -> Self {
+        Self {
+            settings,
+            inner: Mutex::new(Inner::default()),
+            events_version: watch::Sender::new(0),
+            events_signal: Condvar::new(),
+            webhooks,
+            next_socket: AtomicU64::new(1),
+            socket_prefix,
+        }
+    }
+
+    pub(crate) fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Inner> {
+        // The state stays consistent between statements, so a panic elsewhere leaves it usable.
+        self.inner.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn webhook(&self, event: Value) {
+        if let Some(queue) = &self.webhooks {
+            queue.push(event);
+        }
+    }
+
+    /// A fresh socket id: `DIGITS.DIGITS`.
+    pub(crate) fn new_socket_id(&self) -> String {
+        let n = self.next_socket.fetch_add(1, Ordering::Relaxed);
+        format!("{}.{n}", self.socket_prefix)
+    }
+
+    pub(crate) fn register(&self, socket_id: &str, outbound: mpsc::UnboundedSender<Outbound>) {
+        self.lock().connections.insert(
+            socket_id.to_owned(),
+            Connection {
+                outbound,
+                user_id: None,
+                channels: BTreeSet::new(),
+            },
+        );
+    }
+
+    /// Removes a closed connection, leaving each of its channels.
+    pub(crate) fn unregister(&self, socket_id: &str) {
+        let mut inner = self.lock();
+        let channels: Vec<String> = match inner.connections.get(socket_id) {
+            Some(c) => c.channels.iter().cloned().collect(),
+            None => return,
+        };
+        for channel in channels {
+            self.leave(&mut inner, socket_id, &channel);
+        }
+        inner.connections.remove(socket_id);
+    }
+
+    pub(crate) fn is_subscribed(&self, socket_id: &str, channel: &str) -> bool {
+        self.lock()
+            .connections
+            .get(socket_id)
+            .is_some_and(|c| c.channels.contains(channel))
+    }
+
+    pub(crate) fn signed_in_user(&self, socket_id: &str) -> Option<String> {
+        self.lock()
+            .connections
+            .get(socket_id)
+            .and_then(|c| c.user_id.clone())
+    }
+
+    pub(crate) fn sign_in(&self, socket_id: &str, user_id: &str, user_data: &str) {
+        let mut inner = self.lock();
+        if let Some(c) = inner.connections.get_mut(socket_id) {
+            c.user_id = Some(user_id.to_owned());
+            let data = json!({ "user_data": user_data }).to_string();
+            let _ = c
+                .outbound
+                .send(Outbound::Text(frame("pusher:signin_success", None, Some(&data))));
+        }
+    }
+
+    /// Subscribes a connection, queueing `subscription_succeeded` to it and, for a new presence
+    /// user, `member_added` to the others.
+    pub(crate) fn subscribe(
+        &self,
+        socket_id: &str,
+        channel_name: &str,
+        member: Option<PresenceMember>,
+    ) -> Subscribed {
+        let mut inner = self.lock();
+        let Inner {
+            connections,
+            channels,
+            ..
+        } = &mut *inner;
+        let Some(conn) = connections.get_mut(socket_id) else {
+            return Subscribed::Already;
+        };
+        let already = conn.channels.contains(channel_name);
+        let channel = channels.entry(channel_name.to_owned()).or_default();
+        let mut new_user = None;
+        if !already {
+            conn.channels.insert(channel_name.to_owned());
+            if let Some(m) = &member
+                && !channel.has_user(&m.user_id, socket_id)
+            {
+                new_user = Some(m.clone());
+            }
+            channel.subscribers.insert(socket_id.to_owned(), member.clone());
+            if channel.subscribers.len() == 1 {
+                self.webhook(json!({"name": "channel_occupied", "channel": channel_name}));
+            }
+        }
+        let data = if member.is_some() || channel_name.starts_with("presence-") {
+            presence_data(channel)
+        } else {
+            "{}".to_owned()
+        };
+        let _ = conn.outbound.send(Outbound::Text(frame(
+            "pusher_internal:subscription_succeeded",
+            Some(channel_name),
+            Some(&data),
+        )));
+        if let Some(m) = new_user {
+            let mut added = json!({"user_id": m.user_id});
+            if let Some(info) = &m.user_info {
+                added["user_info"] = info.clone();
+            }
+            let text = frame(
+                "pusher_internal:member_added",
+                Some(channel_name),
+                Some(&added.to_string()),
+            );
+            for socket in channel.subscribers.keys().filter(|s| *s != socket_id) {
+                if let Some(c) = connections.get(socket) {
+                    let _ = c.outbound.send(Outbound::Text(text.clone()));
+                }
+            }
+            self.webhook(json!({"name": "member_added", "channel": channel_name, "user_id": m.user_id}));
+        }
+        if already {
+            Subscribed::Already
+        } else {
+            Subscribed::New
+        }
+    }
+
+    pub(crate) fn unsubscribe(&self, socket_id: &str, channel: &str) {
+        let mut inner = self.lock();
+        self.leave(&mut inner, socket_id, channel);
+    }
+
+    fn leave(&self, inner: &mut Inner, socket_id: &str, channel_name: &str) {
+        let Inner {
+            connections,
+            channels,
+            ..
+        } = inner;
+        if let Some(c) = connections.get_mut(socket_id) {
+            c.channels.remove(channel_name);
+        }
+        let Some(channel) = channels.get_mut(channel_name) else {
+            return;
+        };
+        let Some(member) = channel.subscribers.remove(socket_id) else {
+            return;
+        };
+        if let Some(m) = member
+            && !channel.has_user(&m.user_id, socket_id)
+        {
+            let data = json!({"user_id": m.user_id}).to_string();
+            let text = frame("pusher_internal:member_removed", Some(channel_name), Some(&data));
+            for socket in channel.subscribers.keys() {
+                if let Some(c) = connections.get(socket) {
+                    let _ = c.outbound.send(Outbound::Text(text.clone()));
+                }
+            }
+            self.webhook(json!({"name": "member_removed", "channel": channel_name, "user_id": m.user_id}));
+        }
+        if channel.subscribers.is_empty() {
+            channels.remove(channel_name);
+            self.webhook(json!({"name": "channel_vacated", "channel": channel_name}));
+        }
+    }
+
+    /// Relays a client event to the channel's other subscribers. The caller has checked the rules.
+    pub(crate) fn client_event(&self, socket_id: &str, channel_name: &str, event: &str, data: Option<&str>) {
+        let inner = self.lock();
+        let Some(channel) = inner.channels.get(channel_name) else {
+            return;
+        };
+        let user_id = channel
+            .subscribers
+            .get(socket_id)
+            .and_then(|m| m.as_ref())
+            .map(|m| m.user_id.clone());
+        let text = frame_from(event, Some(channel_name), data, user_id.as_deref());
+        for socket in channel.subscribers.keys().filter(|s| *s != socket_id) {
+            if let Some(c) = inner.connections.get(socket) {
+                let _ = c.outbound.send(Outbound::Text(text.clone()));
+            }
+        }
+        let mut hook = json!({
+            "name": "client_event",
+            "channel": channel_name,
+            "event": event,
+            "data": data.unwrap_or_default(),
+            "socket_id": socket_id,
+        });
+        if let Some(user_id) = user_id {
+            hook["user_id"] = Value::String(user_id);
+        }
+        self.webhook(hook);
+    }
+
+    /// Records events received over the HTTP API and delivers them.
+    pub(crate) fn publish(&self, events: Vec<ReceivedEvent>) {
+        let mut inner = self.lock();
+        for event in &events {
+            let text = frame(&event.name, Some(&event.channel), Some(&event.data));
+            let excluded = event.socket_id.as_deref();
+            let mut recipients: BTreeSet<&str> = inner
+                .channels
+                .get(&event.channel)
+                .map(|c| c.subscribers.keys().map(String::as_str).collect())
+                .unwrap_or_default();
+            if let Some(user) = event
+                .channel
+                .strip_prefix(pusher_core::names::SERVER_TO_USER_PREFIX)
+            {
+                recipients.extend(
+                    inner
+                        .connections
+                        .iter()
+                        .filter(|(_, c)| c.user_id.as_deref() == Some(user))
+                        .map(|(s, _)| s.as_str()),
+                );
+            }
+            for socket in recipients.into_iter().filter(|s| Some(*s) != excluded) {
+                if let Some(c) = inner.connections.get(socket) {
+                    let _ = c.outbound.send(Outbound::Text(text.clone()));
+                }
+            }
+        }
+        inner.events.extend(events);
+        let count = inner.events.len() as u64;
+        drop(inner);
+        self.events_version.send_replace(count);
+        self.events_signal.notify_all();
+    }
+
+    /// Closes every connection signed in as `user_id` with `pusher:error` 4009. Returns how many.
+    pub(crate) fn terminate_user(&self, user_id: &str) -> usize {
+        let inner = self.lock();
+        let mut closed = 0;
+        for c in inner.connections.values() {
+            if c.user_id.as_deref() == Some(user_id) {
+                let message = "You got disconnected by the app.";
+                let _ = c.outbound.send(Outbound::Text(error_frame(Some(4009), message)));
+                let _ = c.outbound.send(Outbound::Close {
+                    code: 4009,
+                    reason: message.to_owned(),
+                    linger: Duration::from_secs(1),
+                });
+                closed += 1;
+            }
+        }
+        closed
+    }
+
+    /// Asks every connection to close (server shutdown).
+    pub(crate) fn close_all(&self, code: u16, reason: &str) {
+        for c in self.lock().connections.values() {
+            let _ = c.outbound.send(Outbound::Text(error_frame(Some(code), reason)));
+            // Short: when the server stops, the clients may not be reading.
+            let _ = c.outbound.send(Outbound::Close {
+                code,
+                reason: reason.to_owned(),
+                linger: Duration::from_millis(100),
+            });
+        }
+    }
+
+    pub(crate) fn connection_count(&self) -> usize {
+        self.lock().connections.len()
+    }
+
+    /// One channel's state, or `None` when no connection is subscribed.
+    pub(crate) fn channel(&self, name: &str) -> Option<ChannelSnapshot> {
+        self.lock().channels.get(name).map(|c| snapshot(name, c))
+    }
+
+    /// Every occupied channel, sorted by name.
+    pub(crate) fn channels(&self) -> Vec<ChannelSnapshot> {
+        self.lock()
+            .channels
+            .iter()
+            .map(|(name, c)| snapshot(name, c))
+            .collect()
+    }
+
+    pub(crate) fn events(&self) -> Vec<ReceivedEvent> {
+        self.lock().events.clone()
+    }
+
+    pub(crate) fn clear_events(&self) {
+        self.lock().events.clear();
+    }
+
+    pub(crate) async fn wait_for_event(
+        &self,
+        mut predicate: impl FnMut(&ReceivedEvent) -> bool,
+        timeout: Duration,
+    ) -> Option<ReceivedEvent> {
+        let mut version = self.events_version.subscribe();
+        let deadline = tokio::time::Instant::now() + timeout;
+        loop {
+            if let Some(found) = self.lock().events.iter().find(|e| predicate(e)) {
+                return Some(found.clone());
+            }
+            match tokio::time::timeout_at(deadline, version.changed()).await {
+                Ok(Ok(())) => {}
+                // Timed out; the sender cannot be dropped while `self` lives.
+                Ok(Err(_)) | Err(_) => return None,
+            }
+        }
+    }
+
+    pub(crate) fn wait_for_event_blocking(
+        &self,
+        mut predicate: impl FnMut(&ReceivedEvent) -> bool,
+        timeout: Duration,
+    ) -> Option<ReceivedEvent> {
+        let deadline = Instant::now() + timeout;
+        let mut inner = self.lock();
+        loop {
+            if let Some(found) = inner.events.iter().find(|e| predicate(e)) {
+                return Some(found.clone());
+            }
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return None;
+            }
+            inner = self
+                .events_signal
+                .wait_timeout(inner, left)
+                .unwrap_or_else(PoisonError::into_inner)
+                .0;
+        }
+    }
+}
+
+fn snapshot(name: &str, channel: &Channel) -> ChannelSnapshot {
+    let presence = name.starts_with("presence-");
+    let members: Vec<PresenceMember> = channel.members().into_values().cloned().collect();
+    ChannelSnapshot {
+        name: name.to_owned(),
+        subscription_count: channel.subscribers.len(),
+        user_count: presence.then_some(members.len()),
+        members,
+    }
+}
+
+/// `{"presence":{"ids":[..],"hash":{id: info},"count":N}}` for `subscription_succeeded`.
+fn presence_data(channel: &Channel) -> String {
+    let members = channel.members();
+    let ids: Vec<&str> = members.keys().copied().collect();
+    let hash: serde_json::Map<String, Value> = members
+        .iter()
+        .map(|(id, m)| ((*id).to_owned(), m.user_info.clone().unwrap_or(Value::Null)))
+        .collect();
+    json!({"presence": {"ids": ids, "hash": hash, "count": members.len()}}).to_string()
+}
