@@ -583,7 +583,11 @@ fn batch(hub: &Hub, body: &[u8]) -> Result<Value, ApiError> {
     }
     let batch: Vec<Value> = events
         .iter()
-        .map(|e| Value::Object(attributes(hub, e.channels[0].as_str(), &e.info)))
+        .map(|e| {
+            // Each batch event names exactly one channel (checked above).
+            let channel = e.channels.first().map_or("", ChannelName::as_str);
+            Value::Object(attributes(hub, channel, &e.info))
+        })
         .collect();
     Ok(json!({ "batch": batch }))
 }
