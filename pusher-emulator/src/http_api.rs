@@ -14,6 +14,7 @@ use http::header::{ALLOW, CONTENT_TYPE, HeaderValue};
 use http::{Method, Request, Response, StatusCode};
 use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
 use hyper::body::{Bytes, Incoming};
+use pusher_core::api::{MAX_BATCH_EVENTS, MAX_TRIGGER_CHANNELS};
 use pusher_core::signing::{body_md5, hmac_sha256_hex, string_to_sign};
 use pusher_core::{ChannelKind, ChannelName, SocketId, UserId};
 use serde_json::{Map, Value, json};
@@ -26,14 +27,8 @@ pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 /// How far `auth_timestamp` may be from the server's clock, in seconds.
 pub const TIMESTAMP_WINDOW_SECS: u64 = 600;
 
-/// The most channels one trigger may name.
-const MAX_TRIGGER_CHANNELS: usize = 100;
-
-/// The most events one batch may hold.
-const MAX_BATCH_EVENTS: usize = 10;
-
 /// The longest event name, in characters.
-const MAX_EVENT_NAME_CHARS: usize = 200;
+const MAX_EVENT_NAME_CHARS: usize = pusher_core::names::MAX_NAME_LEN;
 
 /// The response body type of every route.
 pub(crate) type Body = Full<Bytes>;

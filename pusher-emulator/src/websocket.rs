@@ -427,7 +427,7 @@ impl Connection<'_> {
         if !self.hub.is_subscribed(self.socket_id, channel) {
             return refuse(&format!("this connection is not subscribed to {channel}"));
         }
-        if event.chars().count() > 200 {
+        if event.chars().count() > pusher_core::names::MAX_NAME_LEN {
             return refuse("the event name is longer than 200 characters");
         }
         let data = match data {
@@ -458,7 +458,7 @@ fn parse_channel_data(channel_data: &str) -> Result<PresenceMember, String> {
         Some(Value::Number(n)) => n.to_string(),
         _ => return Err("channel_data must be a JSON object with a non-empty \"user_id\"".to_owned()),
     };
-    if user_id.chars().count() > 200 {
+    if user_id.chars().count() > pusher_core::names::MAX_NAME_LEN {
         return Err("user_id is longer than 200 characters".to_owned());
     }
     Ok(PresenceMember {
