@@ -150,7 +150,7 @@ impl WebhookVerifier {
             name: String,
             channel: Option<String>,
             event: Option<String>,
-            data: Option<String>,
+            data: Option<serde_json::Value>,
             socket_id: Option<String>,
             user_id: Option<String>,
             subscription_count: Option<u64>,
@@ -180,7 +180,13 @@ impl WebhookVerifier {
                 }
             }
             ("client_event", Some(channel)) if fields.event.is_some() => {
-                let data = fields.data.unwrap_or_default();
+                // Pusher sends the data as a string; some servers (soketi) relay a client's JSON value as
+                // it is: keep it as its JSON text rather than lose the event.
+                let data = match fields.data {
+                    Some(serde_json::Value::String(data)) => data,
+                    Some(other) => other.to_string(),
+                    None => String::new(),
+                };
                 let data = match &self.master_key {
                     Some(key) if channel.starts_with("private-encrypted-") => {
                         encryption::decrypt(&channel, key, &data).map_err(|source| WebhookError::Decrypt {
@@ -248,7 +254,8 @@ pub enum WebhookEvent {
         channel: String,
         /// The client event's name (`client-…`).
         event: String,
-        /// The data; decrypted for encrypted channels when a master key is configured.
+        /// The data; decrypted for encrypted channels when a master key is configured. Data a
+        /// server sent as a JSON value rather than a string is its JSON text.
         data: String,
         /// The sender's socket id.
         socket_id: Option<String>,
@@ -434,6 +441,19 @@ mod tests {
                 .unwrap_err();
             assert!(matches!(e, WebhookError::InvalidBody(_)), "{b}: {e}");
         }
+    }
+
+    #[test]
+    fn client_event_data_sent_as_a_json_value_is_kept_as_its_text() {
+        let b =
+            body(r#"{"name":"client_event","channel":"private-a","event":"client-x","data":{"k":[1,2]}}"#);
+        let w = verifier()
+            .verify(Some("key"), Some(&signed(&b)), b.as_bytes(), NOW)
+            .unwrap();
+        assert!(
+            matches!(&w.events[0], WebhookEvent::ClientEvent { data, .. } if data == r#"{"k":[1,2]}"#),
+            "{w:?}"
+        );
     }
 
     #[test]

@@ -62,6 +62,7 @@ pub mod http_client;
 mod server;
 mod state;
 pub mod subscriber;
+pub mod webhook_inbox;
 mod webhooks;
 mod websocket;
 
@@ -76,6 +77,7 @@ use pusher_core::Config;
 pub use http_api::{MAX_BODY_BYTES, TIMESTAMP_WINDOW_SECS};
 pub use state::{ChannelSnapshot, PresenceMember, ReceivedEvent};
 pub use subscriber::{Subscriber, SubscriberError};
+pub use webhook_inbox::{ReceivedWebhook, WebhookInbox};
 pub use websocket::MAX_WS_MESSAGE_BYTES;
 
 use crate::server::ServerThread;

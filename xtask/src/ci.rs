@@ -39,6 +39,9 @@ pub const FACADE_FEATURE_CHECKS: &[&[&str]] = &[
     &["--no-default-features"],
 ];
 
+/// The conformance suite runs in its own step, against a real server: not among the unit tests.
+const NOT_UNIT_TESTED: [&str; 2] = ["--exclude", "pusher-conformance"];
+
 /// The target the sans-io core must build for.
 pub const WASM_TARGET: &str = "wasm32-unknown-unknown";
 
@@ -96,13 +99,6 @@ impl Selection {
     }
 }
 
-/// How a step that did not fail ended.
-enum Outcome {
-    Passed,
-    /// The step found nothing to check yet (it does not count as run).
-    NotApplicable(&'static str),
-}
-
 /// Runs `cargo xtask ci` with the arguments after `ci`, printing as it goes; returns the exit code.
 pub fn run(args: &[String]) -> ExitCode {
     let selection = match Selection::parse(args) {
@@ -121,14 +117,10 @@ pub fn run(args: &[String]) -> ExitCode {
         let result = run_step(step, &root);
         let secs = started.elapsed().as_secs_f64();
         match result {
-            Ok(Outcome::Passed) => {
+            Ok(()) => {
                 passed += 1;
                 println!("<== {step}: ok in {secs:.1}s");
                 summary.push(format!("  {step:<12} ok       {secs:>7.1}s"));
-            }
-            Ok(Outcome::NotApplicable(why)) => {
-                println!("<== {step}: not run: {why}");
-                summary.push(format!("  {step:<12} not run  ({why})"));
             }
             Err(e) => {
                 println!("<== {step}: FAILED in {secs:.1}s");
@@ -152,7 +144,7 @@ fn print_summary(lines: &[String]) {
     }
 }
 
-fn run_step(step: &str, root: &Path) -> Result<Outcome, String> {
+fn run_step(step: &str, root: &Path) -> Result<(), String> {
     match step {
         "fmt" => run_cmd(cargo(root).args(["fmt", "--all", "--check"])),
         "clippy" => run_cmd(cargo(root).args([
@@ -173,10 +165,9 @@ fn run_step(step: &str, root: &Path) -> Result<Outcome, String> {
         "wasm" => wasm(root),
         "sans-io" => sans_io(root),
         "features" => features(root),
-        "conformance" => return conformance(root),
+        "conformance" => conformance(root),
         other => Err(format!("no such step `{other}`")),
     }
-    .map(|()| Outcome::Passed)
 }
 
 fn test(root: &Path) -> Result<(), String> {
@@ -186,10 +177,18 @@ fn test(root: &Path) -> Result<(), String> {
         .stderr(Stdio::null())
         .status();
     if has_nextest.is_ok_and(|s| s.success()) {
-        run_cmd(cargo(root).args(["nextest", "run", "--workspace", "--all-features"]))?;
+        run_cmd(
+            cargo(root)
+                .args(["nextest", "run", "--workspace", "--all-features"])
+                .args(NOT_UNIT_TESTED),
+        )?;
     } else {
         println!("(cargo-nextest not available: using cargo test)");
-        run_cmd(cargo(root).args(["test", "--workspace", "--all-features"]))?;
+        run_cmd(
+            cargo(root)
+                .args(["test", "--workspace", "--all-features"])
+                .args(NOT_UNIT_TESTED),
+        )?;
     }
     // nextest does not run doctests.
     run_cmd(cargo(root).args(["test", "--workspace", "--all-features", "--doc"]))
@@ -235,14 +234,8 @@ fn features(root: &Path) -> Result<(), String> {
     Ok(())
 }
 
-fn conformance(root: &Path) -> Result<Outcome, String> {
-    // Temporary build-order measure: the `pusher-conformance` test crate is written after this
-    // step. Until its directory exists there is nothing to run, and the step says so. Once
-    // `conformance/` is in the tree the step always runs, and any failure in it fails CI.
-    if !root.join("conformance").is_dir() {
-        println!("conformance/ not present yet");
-        return Ok(Outcome::NotApplicable("conformance/ not present yet"));
-    }
+/// The conformance suite against soketi, started here, then against the in-process emulator.
+fn conformance(root: &Path) -> Result<(), String> {
     match peer::install(Peer::Soketi)? {
         peer::Installed::AlreadyPresent => println!("soketi {} already installed", peer::SOKETI_VERSION),
         peer::Installed::Fresh => println!("installed soketi {}", peer::SOKETI_VERSION),
@@ -260,17 +253,27 @@ fn conformance(root: &Path) -> Result<Outcome, String> {
         server.pusher_url(),
         server.log_path().display()
     );
-    let tests = run_cmd(
+    let against_soketi = run_cmd(
         cargo(root)
-            .args(["test", "-p", "pusher-conformance"])
+            .args(CONFORMANCE_SUITE)
             .env("PUSHER_CONFORMANCE_URL", server.pusher_url())
-            .env("PUSHER_CONFORMANCE_WEBHOOK_ADDR", &webhook_addr),
+            .env("PUSHER_CONFORMANCE_WEBHOOK_ADDR", &webhook_addr)
+            .env("PUSHER_CONFORMANCE_SERVER", "soketi"),
     );
     let stopped = server.stop();
-    tests?;
+    against_soketi?;
     stopped.map_err(|e| format!("tests passed but soketi did not stop: {e}"))?;
-    Ok(Outcome::Passed)
+    run_cmd(
+        cargo(root)
+            .args(CONFORMANCE_SUITE)
+            .env_remove("PUSHER_CONFORMANCE_URL")
+            .env_remove("PUSHER_CONFORMANCE_WEBHOOK_ADDR")
+            .env("PUSHER_CONFORMANCE_SERVER", "emulator"),
+    )
 }
+
+/// The conformance suite's test target.
+const CONFORMANCE_SUITE: [&str; 5] = ["test", "-p", "pusher-conformance", "--test", "conformance"];
 
 /// `cargo`, as the one running xtask when there is one, run in the workspace root.
 fn cargo(root: &Path) -> Command {

@@ -1,0 +1,187 @@
+//! The server under test: named by the environment, or started here (soketi or the emulator).
+
+use std::sync::Arc;
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD as BASE64;
+use pusher_core::{Config, ConfigBuilder, MasterKey, Scheme};
+use pusher_emulator::{Emulator, WebhookInbox};
+use tokio::net::TcpListener;
+use xtask::peer::{self, Peer, RunningPeer, StartOptions};
+
+/// The server's `PUSHER_URL`.
+pub const URL_ENV: &str = "PUSHER_CONFORMANCE_URL";
+/// Where the suite listens for the server's webhooks.
+pub const WEBHOOK_ADDR_ENV: &str = "PUSHER_CONFORMANCE_WEBHOOK_ADDR";
+/// Which server to start when [`URL_ENV`] is not set: `soketi` (default) or `emulator`.
+pub const SERVER_ENV: &str = "PUSHER_CONFORMANCE_SERVER";
+
+/// The known ways a server differs from PROTOCOL.md, each checked the way the server behaves.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Quirks {
+    /// Refused requests get HTTP 200 with the real code in the body (soketi).
+    pub status_in_body: bool,
+    /// The channel list ignores `info` and reports `subscription_count` only (soketi).
+    pub list_ignores_info: bool,
+}
+
+impl Quirks {
+    /// soketi 1.6's.
+    pub const SOKETI: Quirks = Quirks {
+        status_in_body: true,
+        list_ignores_info: true,
+    };
+}
+
+/// What keeps a server the suite started alive.
+#[derive(Debug)]
+enum Owned {
+    External,
+    Soketi(RunningPeer),
+    Emulator(Emulator),
+}
+
+/// A running server and the suite's view of it.
+#[derive(Debug)]
+pub struct Target {
+    /// What the server is, for the report.
+    pub name: String,
+    /// The configuration every client uses (with a fresh encryption master key).
+    pub config: Config,
+    /// `ws://HOST:PORT/app/KEY?protocol=7`.
+    pub ws_url: String,
+    /// The webhooks received.
+    pub inbox: Arc<WebhookInbox>,
+    /// Where the server is known to differ from the protocol.
+    pub quirks: Quirks,
+    owned: Owned,
+}
+
+impl Target {
+    /// Connects to the server the environment names, or starts one. Must run inside a Tokio runtime.
+    pub async fn from_env() -> Result<Target, String> {
+        if let Ok(url) = std::env::var(URL_ENV) {
+            let addr = std::env::var(WEBHOOK_ADDR_ENV)
+                .map_err(|_| format!("{URL_ENV} is set but {WEBHOOK_ADDR_ENV} is not"))?;
+            let listener = TcpListener::bind(&addr)
+                .await
+                .map_err(|e| format!("cannot listen for webhooks on {addr}: {e}"))?;
+            // A server named by URL is held to the protocol unless it is declared to be soketi.
+            let quirks = match std::env::var(SERVER_ENV).as_deref() {
+                Ok("soketi") => Quirks::SOKETI,
+                _ => Quirks::default(),
+            };
+            return Self::new(
+                format!("server at {URL_ENV}"),
+                &url,
+                listener,
+                quirks,
+                Owned::External,
+            );
+        }
+        let listener = TcpListener::bind("127.0.0.1:0")
+            .await
+            .map_err(|e| format!("cannot listen for webhooks: {e}"))?;
+        let port = listener.local_addr().map_err(|e| e.to_string())?.port();
+        let webhook_url = format!("http://127.0.0.1:{port}/");
+        match std::env::var(SERVER_ENV).as_deref() {
+            Ok("emulator") => {
+                let emulator = Emulator::builder()
+                    .webhook_url(webhook_url)
+                    .start()
+                    .await
+                    .map_err(|e| format!("cannot start the emulator: {e}"))?;
+                let url = emulator.pusher_url();
+                Self::new(
+                    "pusher-emulator".into(),
+                    &url,
+                    listener,
+                    Quirks::default(),
+                    Owned::Emulator(emulator),
+                )
+            }
+            Ok("soketi") | Err(_) => {
+                let soketi = tokio::task::spawn_blocking(move || start_soketi(webhook_url))
+                    .await
+                    .map_err(|e| e.to_string())??;
+                let url = soketi.pusher_url().to_owned();
+                Self::new(
+                    "soketi".into(),
+                    &url,
+                    listener,
+                    Quirks::SOKETI,
+                    Owned::Soketi(soketi),
+                )
+            }
+            Ok(other) => Err(format!("{SERVER_ENV}={other}: expected soketi or emulator")),
+        }
+    }
+
+    fn new(
+        name: String,
+        url: &str,
+        listener: TcpListener,
+        quirks: Quirks,
+        owned: Owned,
+    ) -> Result<Target, String> {
+        let mut master = [0u8; 32];
+        getrandom::fill(&mut master).map_err(|e| e.to_string())?;
+        let config = ConfigBuilder::from_url(url)
+            .and_then(|b| b.encryption_master_key(MasterKey::from_bytes(&master)?).build())
+            .map_err(|e| format!("{name}: {e}"))?;
+        let endpoint = config.api_endpoint();
+        let ws_scheme = match endpoint.scheme() {
+            Scheme::Https => "wss",
+            _ => "ws",
+        };
+        let ws_url = format!(
+            "{ws_scheme}://{}:{}/app/{}?protocol=7",
+            endpoint.host(),
+            endpoint.port(),
+            config.key()
+        );
+        Ok(Target {
+            name,
+            config,
+            ws_url,
+            inbox: WebhookInbox::serve(listener).map_err(|e| format!("webhook listener: {e}"))?,
+            quirks,
+            owned,
+        })
+    }
+
+    /// A configuration with the same app and key but another secret: what a forger has.
+    pub fn wrong_secret_config(&self) -> Config {
+        ConfigBuilder::new(
+            self.config.app_id(),
+            self.config.key(),
+            BASE64.encode(b"not the secret"),
+        )
+        .host(self.config.api_endpoint().host())
+        .scheme(self.config.api_endpoint().scheme())
+        .port(self.config.api_endpoint().port())
+        .build()
+        .unwrap_or_else(|_| self.config.clone())
+    }
+
+    /// Stops a server the suite started.
+    pub fn stop(self) -> Result<(), String> {
+        match self.owned {
+            Owned::External => Ok(()),
+            Owned::Soketi(mut soketi) => soketi.stop().map(drop),
+            Owned::Emulator(emulator) => {
+                emulator.stop();
+                Ok(())
+            }
+        }
+    }
+}
+
+fn start_soketi(webhook_url: String) -> Result<RunningPeer, String> {
+    peer::install(Peer::Soketi).map_err(|e| format!("cannot install soketi: {e}"))?;
+    let options = StartOptions {
+        webhook_url: Some(webhook_url),
+        ..StartOptions::default()
+    };
+    peer::start(Peer::Soketi, &options).map_err(|e| format!("cannot start soketi: {e}"))
+}
