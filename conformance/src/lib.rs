@@ -14,12 +14,17 @@
 //!
 //! Every scenario runs once per client mode: reqwest async and blocking, ureq, isahc async and
 //! blocking.
+//!
+//! A second check ([`run_pusher_js`]) runs pusher-js, the browser library, under Node.js against the
+//! emulator, with every authorization it asks for answered by this library.
 
 mod clients;
+mod pusher_js;
 mod runner;
 mod scenarios;
 mod target;
 
 pub use clients::{Client, Mode};
+pub use pusher_js::run as run_pusher_js;
 pub use runner::run;
 pub use target::{Quirks, SERVER_ENV, Target, URL_ENV, WEBHOOK_ADDR_ENV};

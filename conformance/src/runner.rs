@@ -103,7 +103,7 @@ pub fn run(args: Vec<String>) -> ExitCode {
     }
 }
 
-fn fail(why: &str) -> ExitCode {
+pub(crate) fn fail(why: &str) -> ExitCode {
     println!("conformance: {why}");
     println!("conformance: 0 passed, 1 failed");
     ExitCode::FAILURE

@@ -234,7 +234,8 @@ fn features(root: &Path) -> Result<(), String> {
     Ok(())
 }
 
-/// The conformance suite against soketi, started here, then against the in-process emulator.
+/// The conformance suite against soketi, started here, then against the in-process emulator; then
+/// pusher-js against the emulator.
 fn conformance(root: &Path) -> Result<(), String> {
     match peer::install(Peer::Soketi)? {
         peer::Installed::AlreadyPresent => println!("soketi {} already installed", peer::SOKETI_VERSION),
@@ -269,8 +270,13 @@ fn conformance(root: &Path) -> Result<(), String> {
             .env_remove("PUSHER_CONFORMANCE_URL")
             .env_remove("PUSHER_CONFORMANCE_WEBHOOK_ADDR")
             .env("PUSHER_CONFORMANCE_SERVER", "emulator"),
-    )
+    )?;
+    // pusher-js, the browser library, against the emulator with our authorizations.
+    run_cmd(cargo(root).args(PUSHER_JS_CHECK))
 }
+
+/// The browser-client check's test target.
+const PUSHER_JS_CHECK: [&str; 5] = ["test", "-p", "pusher-conformance", "--test", "pusher_js"];
 
 /// The conformance suite's test target.
 const CONFORMANCE_SUITE: [&str; 5] = ["test", "-p", "pusher-conformance", "--test", "conformance"];

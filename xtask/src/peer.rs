@@ -157,7 +157,70 @@ fn soketi_installed(dir: &Path) -> bool {
 
 fn install_soketi() -> Result<Installed, String> {
     let dir = Peer::Soketi.dir();
-    if soketi_installed(&dir) {
+    npm_install(&dir, &soketi_package_json(), soketi_installed).map_err(|e| match e {
+        NpmError::Missing(why) => format!("{why}; soketi is installed with npm (Node.js 20)"),
+        NpmError::Failed(why) => why,
+        NpmError::Incomplete => format!(
+            "npm install succeeded but {} is missing or not version {SOKETI_VERSION}",
+            dir.join(SOKETI_SERVER_JS).display()
+        ),
+    })
+}
+
+/// The pusher-js version the browser-client check runs.
+pub const PUSHER_JS_VERSION: &str = "8.6.0";
+
+/// Where pusher-js is installed: `target/peers/pusher-js/`.
+pub fn pusher_js_dir() -> PathBuf {
+    workspace_root().join("target").join("peers").join("pusher-js")
+}
+
+fn pusher_js_package_json() -> String {
+    format!(
+        r#"{{
+  "name": "pusher-rs-peer-pusher-js",
+  "private": true,
+  "description": "pusher-js, installed by xtask for the browser-client check",
+  "dependencies": {{
+    "pusher-js": "{PUSHER_JS_VERSION}"
+  }}
+}}
+"#
+    )
+}
+
+fn pusher_js_installed(dir: &Path) -> bool {
+    let stamp_ok = fs::read_to_string(dir.join(INSTALL_STAMP)).is_ok_and(|s| s == pusher_js_package_json());
+    let version_ok = fs::read_to_string(dir.join("node_modules/pusher-js/package.json"))
+        .is_ok_and(|s| s.contains(&format!("\"version\": \"{PUSHER_JS_VERSION}\"")));
+    stamp_ok && version_ok
+}
+
+/// Installs pusher-js (the browser client library, run here under Node.js) under
+/// `target/peers/pusher-js/`; returns that directory. Idempotent and fast when already installed.
+pub fn install_pusher_js() -> Result<PathBuf, String> {
+    let dir = pusher_js_dir();
+    npm_install(&dir, &pusher_js_package_json(), pusher_js_installed).map_err(|e| match e {
+        NpmError::Missing(why) => format!("{why}; pusher-js is installed with npm (Node.js 20)"),
+        NpmError::Failed(why) => why,
+        NpmError::Incomplete => format!("npm install succeeded but pusher-js {PUSHER_JS_VERSION} is missing"),
+    })?;
+    Ok(dir)
+}
+
+/// Why [`npm_install`] failed.
+enum NpmError {
+    /// npm cannot be run.
+    Missing(String),
+    /// `npm install` failed.
+    Failed(String),
+    /// `npm install` succeeded but the package is not there.
+    Incomplete,
+}
+
+/// `npm install` of `manifest` (a package.json) in `dir`, unless `installed(dir)` already holds.
+fn npm_install(dir: &Path, manifest: &str, installed: fn(&Path) -> bool) -> Result<Installed, NpmError> {
+    if installed(dir) {
         return Ok(Installed::AlreadyPresent);
     }
     match Command::new("npm")
@@ -166,42 +229,35 @@ fn install_soketi() -> Result<Installed, String> {
         .status()
     {
         Ok(status) if status.success() => {}
-        Ok(status) => {
-            return Err(format!(
-                "`npm --version` failed ({status}); soketi is installed with npm"
-            ));
-        }
+        Ok(status) => return Err(NpmError::Missing(format!("`npm --version` failed ({status})"))),
         Err(e) if e.kind() == io::ErrorKind::NotFound => {
-            return Err("npm was not found on PATH; soketi is installed with npm (Node.js 20)".to_owned());
+            return Err(NpmError::Missing("npm was not found on PATH".to_owned()));
         }
-        Err(e) => return Err(format!("could not run npm: {e}")),
+        Err(e) => return Err(NpmError::Missing(format!("could not run npm: {e}"))),
     }
-    fs::create_dir_all(&dir).map_err(|e| format!("could not create {}: {e}", dir.display()))?;
+    let failed = NpmError::Failed;
+    fs::create_dir_all(dir).map_err(|e| failed(format!("could not create {}: {e}", dir.display())))?;
     let stamp = dir.join(INSTALL_STAMP);
-    remove_if_present(&stamp)?;
-    let manifest = soketi_package_json();
-    write_file(&dir.join("package.json"), &manifest)?;
+    remove_if_present(&stamp).map_err(failed)?;
+    write_file(&dir.join("package.json"), manifest).map_err(failed)?;
 
     let status = Command::new("npm")
         .args(["install", "--no-audit", "--no-fund"])
-        .current_dir(&dir)
+        .current_dir(dir)
         .env("npm_config_update_notifier", "false")
         .stdin(Stdio::null())
         .status()
-        .map_err(|e| format!("could not run `npm install` in {}: {e}", dir.display()))?;
+        .map_err(|e| failed(format!("could not run `npm install` in {}: {e}", dir.display())))?;
     if !status.success() {
-        return Err(format!(
+        return Err(failed(format!(
             "`npm install --no-audit --no-fund` in {} failed ({status}); see npm's output above",
             dir.display()
-        ));
+        )));
     }
-    write_file(&stamp, &manifest)?;
-    if !soketi_installed(&dir) {
-        remove_if_present(&stamp)?;
-        return Err(format!(
-            "npm install succeeded but {} is missing or not version {SOKETI_VERSION}",
-            dir.join(SOKETI_SERVER_JS).display()
-        ));
+    write_file(&stamp, manifest).map_err(failed)?;
+    if !installed(dir) {
+        remove_if_present(&stamp).map_err(failed)?;
+        return Err(NpmError::Incomplete);
     }
     Ok(Installed::Fresh)
 }
