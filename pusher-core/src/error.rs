@@ -355,6 +355,13 @@ impl fmt::Display for TransportErrorKind {
 
 type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
 
+/// The source of [`TransportError::body_too_large`].
+#[derive(Debug, thiserror::Error)]
+#[error("response body exceeds the limit of {limit} bytes")]
+struct BodyTooLarge {
+    limit: usize,
+}
+
 /// The HTTP client could not complete the exchange. Raised by HTTP client adapters.
 ///
 /// The underlying error is kept as the [`source`](std::error::Error::source).
@@ -378,6 +385,13 @@ impl TransportError {
     /// A transport error of `kind` with no underlying error.
     pub fn from_kind(kind: TransportErrorKind) -> Self {
         Self { kind, source: None }
+    }
+
+    /// A [`BodyTooLarge`](TransportErrorKind::BodyTooLarge) error: the response body is over
+    /// `limit` bytes, the cap of [`HttpOptions::max_response_body`](crate::HttpOptions). Its
+    /// source says "response body exceeds the limit of {limit} bytes".
+    pub fn body_too_large(limit: usize) -> Self {
+        Self::new(TransportErrorKind::BodyTooLarge, BodyTooLarge { limit })
     }
 
     /// The kind of failure.
@@ -541,6 +555,18 @@ pub enum DecryptError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn body_too_large_names_the_limit() {
+        use std::error::Error as _;
+        let error = TransportError::body_too_large(1024);
+        assert_eq!(error.kind(), TransportErrorKind::BodyTooLarge);
+        assert_eq!(error.to_string(), "response body too large");
+        assert_eq!(
+            error.source().map(ToString::to_string).as_deref(),
+            Some("response body exceeds the limit of 1024 bytes")
+        );
+    }
 
     #[test]
     fn quote_truncates_on_a_char_boundary() {

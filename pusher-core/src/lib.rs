@@ -15,6 +15,7 @@
 //! | webhooks | [`webhook`] |
 //! | end-to-end encryption | [`encryption`] |
 //! | plugging in an HTTP stack | [`HttpClient`], [`AsyncHttpClient`] |
+//! | writing an HTTP client adapter | [`BuildHttpClient`], [`HttpClientBuilder`], `trace` (feature `tracing`) |
 //! | every call as one method | [`Pusher`] |
 //!
 //! ```
@@ -41,6 +42,8 @@ pub mod request;
 pub mod response;
 pub mod signing;
 pub mod sources;
+#[cfg(feature = "tracing")]
+pub mod trace;
 pub mod webhook;
 
 pub use client::{Blocking, PUSHER_URL_ENV, Pusher, PusherBuilder};
@@ -49,7 +52,7 @@ pub use error::{
     AuthError, BuildError, ConfigError, DecryptError, Error, RandomError, RequestError, ResponseError,
     ResponseErrorKind, TransportError, TransportErrorKind, ValidationError, ValueKind, WebhookError,
 };
-pub use http_client::{AsyncHttpClient, BuildHttpClient, HttpClient, HttpOptions};
+pub use http_client::{AsyncHttpClient, BuildHttpClient, HttpClient, HttpClientBuilder, HttpOptions};
 pub use names::{ChannelKind, ChannelName, EventName, SocketId, UserId};
 pub use sources::{Clock, NONCE_LEN, NoNonces, NonceSource};
 #[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]

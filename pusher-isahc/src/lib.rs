@@ -94,8 +94,6 @@
 //!   and curl's wire log at `TRACE` (target `isahc::wire`) holds headers; filter those targets
 //!   below `DEBUG` (e.g. `isahc=info`) wherever request logs are kept.
 
-use std::error::Error as StdError;
-use std::fmt;
 use std::future::Future;
 use std::io::{self, Read};
 use std::pin::Pin;
@@ -104,7 +102,8 @@ use std::time::Duration;
 use futures_lite::AsyncReadExt;
 use isahc::config::{Configurable, ExpectContinue, RedirectPolicy};
 use pusher_core::{
-    AsyncHttpClient, BuildHttpClient, HttpClient, HttpOptions, TransportError, TransportErrorKind,
+    AsyncHttpClient, BuildHttpClient, HttpClient, HttpClientBuilder, HttpOptions, TransportError,
+    TransportErrorKind,
 };
 
 /// The default whole-request timeout: 5 seconds.
@@ -139,9 +138,10 @@ impl IsahcClient {
             .expect("the isahc client could not be built (curl initialization failed)")
     }
 
-    /// A builder starting from the [defaults](crate#defaults).
-    pub fn builder() -> IsahcClientBuilder {
-        IsahcClientBuilder::default()
+    /// A builder starting from the [defaults](crate#defaults); its `build` fails as
+    /// [`build_http_client`](BuildHttpClient::build_http_client) does.
+    pub fn builder() -> HttpClientBuilder<IsahcClient> {
+        HttpClientBuilder::new()
     }
 
     /// Sets the response body cap, in bytes.
@@ -181,66 +181,18 @@ impl From<isahc::HttpClient> for IsahcClient {
 }
 
 impl BuildHttpClient for IsahcClient {
-    /// [`IsahcClient::builder`] with the options' timeouts and body cap: what lets the core's
-    /// `PusherBuilder` make this client itself (as `Pusher<IsahcClient>` or
-    /// `Pusher<Blocking<IsahcClient>>`).
-    fn build_http_client(options: &HttpOptions) -> Result<Self, TransportError> {
-        IsahcClient::builder()
-            .timeout(options.timeout)
-            .connect_timeout(options.connect_timeout)
-            .max_response_body(options.max_response_body)
-            .build()
-    }
-}
-
-/// Builds an [`IsahcClient`]; from [`IsahcClient::builder`].
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct IsahcClientBuilder {
-    timeout: Duration,
-    connect_timeout: Duration,
-    max_response_body: usize,
-}
-
-impl Default for IsahcClientBuilder {
-    fn default() -> Self {
-        IsahcClientBuilder {
-            timeout: DEFAULT_TIMEOUT,
-            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
-            max_response_body: DEFAULT_MAX_RESPONSE_BODY,
-        }
-    }
-}
-
-impl IsahcClientBuilder {
-    /// The whole-request timeout: connect, send, and receive the full response.
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = timeout;
-        self
-    }
-
-    /// The connect timeout.
-    pub fn connect_timeout(mut self, connect_timeout: Duration) -> Self {
-        self.connect_timeout = connect_timeout;
-        self
-    }
-
-    /// The response body cap, in bytes.
-    pub fn max_response_body(mut self, max_response_body: usize) -> Self {
-        self.max_response_body = max_response_body;
-        self
-    }
-
-    /// Builds the client.
+    /// A client with the options' timeouts and body cap, no redirects, no automatic decompression
+    /// and no `Expect: 100-continue`: what [`IsahcClient::builder`]'s `build` and the core's
+    /// `PusherBuilder` call (as `Pusher<IsahcClient>` or `Pusher<Blocking<IsahcClient>>`).
     ///
     /// # Errors
     ///
     /// A [`TransportError`] of kind `Other` (with isahc's error as source) when curl cannot be
     /// initialized or the agent thread cannot start.
-    pub fn build(self) -> Result<IsahcClient, TransportError> {
+    fn build_http_client(options: &HttpOptions) -> Result<Self, TransportError> {
         let inner = isahc::HttpClient::builder()
-            .timeout(self.timeout)
-            .connect_timeout(self.connect_timeout)
+            .timeout(options.timeout)
+            .connect_timeout(options.connect_timeout)
             .redirect_policy(RedirectPolicy::None)
             .automatic_decompression(false)
             .expect_continue(ExpectContinue::disabled())
@@ -248,7 +200,7 @@ impl IsahcClientBuilder {
             .map_err(|e| TransportError::new(TransportErrorKind::Other, e))?;
         Ok(IsahcClient {
             inner,
-            max_response_body: self.max_response_body,
+            max_response_body: options.max_response_body,
         })
     }
 }
@@ -257,10 +209,10 @@ impl HttpClient for IsahcClient {
     fn send(&self, request: http::Request<Vec<u8>>) -> Result<http::Response<Vec<u8>>, TransportError> {
         #[cfg(feature = "tracing")]
         {
-            let span = request_span(&request);
+            let span = pusher_core::trace::request_span!(&request);
             let started = std::time::Instant::now();
             let outcome = span.in_scope(|| self.exchange_blocking(request));
-            record_outcome(&span, started, &outcome);
+            pusher_core::trace::record_outcome!(&span, started, &outcome);
             outcome
         }
         #[cfg(not(feature = "tracing"))]
@@ -283,14 +235,14 @@ impl AsyncHttpClient for IsahcClient {
     fn send(&self, request: http::Request<Vec<u8>>) -> Self::Future<'_> {
         #[cfg(feature = "tracing")]
         {
-            use tracing::Instrument;
-            let span = request_span(&request);
+            use pusher_core::trace::tracing::Instrument;
+            let span = pusher_core::trace::request_span!(&request);
             let record_span = span.clone();
             let started = std::time::Instant::now();
             Box::pin(
                 async move {
                     let outcome = self.exchange_async(request).await;
-                    record_outcome(&record_span, started, &outcome);
+                    pusher_core::trace::record_outcome!(&record_span, started, &outcome);
                     outcome
                 }
                 .instrument(span),
@@ -313,7 +265,7 @@ impl IsahcClient {
         let response = self.inner.send(request).map_err(from_isahc)?;
         let (parts, body) = response.into_parts();
         if !head && announced_too_large(&parts.headers, limit) {
-            return Err(body_too_large(limit));
+            return Err(TransportError::body_too_large(limit));
         }
         let mut bytes = Vec::new();
         // One byte past the cap tells "exactly the cap" from "over it" without reading further.
@@ -321,7 +273,7 @@ impl IsahcClient {
             .read_to_end(&mut bytes)
             .map_err(from_io)?;
         if bytes.len() > limit {
-            return Err(body_too_large(limit));
+            return Err(TransportError::body_too_large(limit));
         }
         Ok(http::Response::from_parts(parts, bytes))
     }
@@ -335,7 +287,7 @@ impl IsahcClient {
         let response = self.inner.send_async(request).await.map_err(from_isahc)?;
         let (parts, body) = response.into_parts();
         if !head && announced_too_large(&parts.headers, limit) {
-            return Err(body_too_large(limit));
+            return Err(TransportError::body_too_large(limit));
         }
         let mut bytes = Vec::new();
         body.take((limit as u64).saturating_add(1))
@@ -343,7 +295,7 @@ impl IsahcClient {
             .await
             .map_err(from_io)?;
         if bytes.len() > limit {
-            return Err(body_too_large(limit));
+            return Err(TransportError::body_too_large(limit));
         }
         Ok(http::Response::from_parts(parts, bytes))
     }
@@ -356,24 +308,6 @@ fn announced_too_large(headers: &http::HeaderMap, limit: usize) -> bool {
         .and_then(|value| value.to_str().ok())
         .and_then(|value| value.trim().parse::<u64>().ok())
         .is_some_and(|length| length > limit as u64)
-}
-
-/// The source of a [`TransportErrorKind::BodyTooLarge`] error.
-#[derive(Debug)]
-struct BodyTooLarge {
-    limit: usize,
-}
-
-impl fmt::Display for BodyTooLarge {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "response body exceeds the limit of {} bytes", self.limit)
-    }
-}
-
-impl StdError for BodyTooLarge {}
-
-fn body_too_large(limit: usize) -> TransportError {
-    TransportError::new(TransportErrorKind::BodyTooLarge, BodyTooLarge { limit })
 }
 
 fn from_isahc(error: isahc::Error) -> TransportError {
@@ -404,39 +338,4 @@ fn from_io(error: io::Error) -> TransportError {
         _ => TransportErrorKind::Other,
     };
     TransportError::new(kind, error)
-}
-
-/// The per-request span: method and URI path only (never the query, which carries the
-/// signature, nor any header value).
-#[cfg(feature = "tracing")]
-fn request_span(request: &http::Request<Vec<u8>>) -> tracing::Span {
-    tracing::debug_span!(
-        "pusher_http_request",
-        method = %request.method(),
-        path = request.uri().path(),
-        status = tracing::field::Empty,
-        duration_ms = tracing::field::Empty,
-        error = tracing::field::Empty,
-    )
-}
-
-/// Records the outcome of the request on its span.
-#[cfg(feature = "tracing")]
-fn record_outcome(
-    span: &tracing::Span,
-    started: std::time::Instant,
-    outcome: &Result<http::Response<Vec<u8>>, TransportError>,
-) {
-    let duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
-    span.record("duration_ms", duration_ms);
-    span.in_scope(|| match outcome {
-        Ok(response) => {
-            span.record("status", response.status().as_u16());
-            tracing::debug!("response received");
-        }
-        Err(error) => {
-            span.record("error", tracing::field::display(error.kind()));
-            tracing::debug!("request failed");
-        }
-    });
 }

@@ -9,7 +9,7 @@ use pusher_test_support::conformance::{Options, Outcome};
 use pusher_test_support::{Behavior, TestServer};
 
 fn make(options: &Options) -> impl Fn(http::Request<Vec<u8>>) -> Outcome + use<> {
-    // Through the core's `BuildHttpClient`, which goes through the builder.
+    // Through the core's `BuildHttpClient`, which the builder's `build` calls too.
     let client = IsahcClient::build_http_client(&options.http_options()).unwrap();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(1)

@@ -9,7 +9,7 @@ use pusher_test_support::conformance::{Options, Outcome};
 use pusher_test_support::{Behavior, TestServer};
 
 fn make(options: &Options) -> impl Fn(http::Request<Vec<u8>>) -> Outcome + use<> {
-    // Through the core's `BuildHttpClient`, which goes through the builder.
+    // Through the core's `BuildHttpClient`, which the builder's `build` calls too.
     let client = IsahcClient::build_http_client(&options.http_options()).unwrap();
     move |request| HttpClient::send(&client, request)
 }
@@ -32,6 +32,17 @@ fn defaults() {
         pusher_isahc::DEFAULT_CONNECT_TIMEOUT,
         std::time::Duration::from_secs(5)
     );
+}
+
+#[test]
+fn builder_sets_the_body_cap() {
+    let client = IsahcClient::builder()
+        .timeout(std::time::Duration::from_secs(7))
+        .connect_timeout(std::time::Duration::from_secs(2))
+        .max_response_body(1234)
+        .build()
+        .unwrap();
+    assert_eq!(client.max_response_body(), 1234);
 }
 
 fn get(url: String) -> http::Request<Vec<u8>> {

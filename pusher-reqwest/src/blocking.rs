@@ -18,11 +18,10 @@
 //! ```
 
 use std::io::Read;
-use std::time::Duration;
 
-use pusher_core::{BuildHttpClient, HttpClient, HttpOptions, TransportError};
+use pusher_core::{BuildHttpClient, HttpClient, HttpClientBuilder, HttpOptions, TransportError};
 
-use crate::common::{self, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BODY, DEFAULT_TIMEOUT};
+use crate::common::{self, DEFAULT_MAX_RESPONSE_BODY};
 
 /// A blocking HTTP client for the Pusher API over [`reqwest::blocking::Client`].
 ///
@@ -48,9 +47,10 @@ impl ReqwestClient {
             .expect("the reqwest client could not be built (TLS backend initialization failed)")
     }
 
-    /// A builder starting from the [defaults](crate#defaults).
-    pub fn builder() -> ReqwestClientBuilder {
-        ReqwestClientBuilder::default()
+    /// A builder starting from the [defaults](crate#defaults); its `build` fails and panics as
+    /// [`build_http_client`](BuildHttpClient::build_http_client) does.
+    pub fn builder() -> HttpClientBuilder<ReqwestClient> {
+        HttpClientBuilder::new()
     }
 
     /// Sets the response body cap, in bytes.
@@ -90,56 +90,9 @@ impl From<reqwest::blocking::Client> for ReqwestClient {
 }
 
 impl BuildHttpClient for ReqwestClient {
-    /// [`ReqwestClient::builder`] with the options' timeouts and body cap: what lets the core's
-    /// `PusherBuilder` make this client itself (as `Pusher<Blocking<ReqwestClient>>`).
-    fn build_http_client(options: &HttpOptions) -> Result<Self, TransportError> {
-        ReqwestClient::builder()
-            .timeout(options.timeout)
-            .connect_timeout(options.connect_timeout)
-            .max_response_body(options.max_response_body)
-            .build()
-    }
-}
-
-/// Builds a blocking [`ReqwestClient`]; from [`ReqwestClient::builder`].
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct ReqwestClientBuilder {
-    timeout: Duration,
-    connect_timeout: Duration,
-    max_response_body: usize,
-}
-
-impl Default for ReqwestClientBuilder {
-    fn default() -> Self {
-        ReqwestClientBuilder {
-            timeout: DEFAULT_TIMEOUT,
-            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
-            max_response_body: DEFAULT_MAX_RESPONSE_BODY,
-        }
-    }
-}
-
-impl ReqwestClientBuilder {
-    /// The whole-request timeout: connect, send, and receive the full response.
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = timeout;
-        self
-    }
-
-    /// The connect timeout.
-    pub fn connect_timeout(mut self, connect_timeout: Duration) -> Self {
-        self.connect_timeout = connect_timeout;
-        self
-    }
-
-    /// The response body cap, in bytes.
-    pub fn max_response_body(mut self, max_response_body: usize) -> Self {
-        self.max_response_body = max_response_body;
-        self
-    }
-
-    /// Builds the client.
+    /// A client with the options' timeouts and body cap, not following redirects: what
+    /// [`ReqwestClient::builder`]'s `build` and the core's `PusherBuilder` call (as
+    /// `Pusher<Blocking<ReqwestClient>>`).
     ///
     /// # Errors
     ///
@@ -149,16 +102,16 @@ impl ReqwestClientBuilder {
     /// # Panics
     ///
     /// When called inside an async runtime (reqwest's blocking client starts its own).
-    pub fn build(self) -> Result<ReqwestClient, TransportError> {
+    fn build_http_client(options: &HttpOptions) -> Result<Self, TransportError> {
         let inner = reqwest::blocking::Client::builder()
-            .timeout(self.timeout)
-            .connect_timeout(self.connect_timeout)
+            .timeout(options.timeout)
+            .connect_timeout(options.connect_timeout)
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(|e| TransportError::new(pusher_core::TransportErrorKind::Other, e))?;
         Ok(ReqwestClient {
             inner,
-            max_response_body: self.max_response_body,
+            max_response_body: options.max_response_body,
         })
     }
 }
@@ -188,7 +141,7 @@ fn exchange(
     let request = reqwest::blocking::Request::try_from(request).map_err(common::from_reqwest)?;
     let mut response = client.execute(request).map_err(common::from_reqwest)?;
     if common::announced_too_large(response.content_length(), limit) {
-        return Err(common::body_too_large(limit));
+        return Err(TransportError::body_too_large(limit));
     }
     let status = response.status();
     let version = response.version();
@@ -201,7 +154,7 @@ fn exchange(
         .read_to_end(&mut body)
         .map_err(common::from_io)?;
     if body.len() > limit {
-        return Err(common::body_too_large(limit));
+        return Err(TransportError::body_too_large(limit));
     }
     Ok(common::into_http_response(status, version, headers, body))
 }

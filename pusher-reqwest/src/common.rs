@@ -1,7 +1,5 @@
 //! What the async and blocking clients share: defaults, error mapping, the body cap and tracing.
 
-use std::error::Error as StdError;
-use std::fmt;
 use std::io;
 use std::time::Duration;
 
@@ -15,24 +13,6 @@ pub const DEFAULT_CONNECT_TIMEOUT: Duration = HttpOptions::DEFAULT_CONNECT_TIMEO
 
 /// The default response body cap: 8 MiB.
 pub const DEFAULT_MAX_RESPONSE_BODY: usize = HttpOptions::DEFAULT_MAX_RESPONSE_BODY;
-
-/// The source of a [`TransportErrorKind::BodyTooLarge`] error.
-#[derive(Debug)]
-struct BodyTooLarge {
-    limit: usize,
-}
-
-impl fmt::Display for BodyTooLarge {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "response body exceeds the limit of {} bytes", self.limit)
-    }
-}
-
-impl StdError for BodyTooLarge {}
-
-pub(crate) fn body_too_large(limit: usize) -> TransportError {
-    TransportError::new(TransportErrorKind::BodyTooLarge, BodyTooLarge { limit })
-}
 
 /// Whether a response that announces `content_length` bytes is over `limit` before any is read.
 pub(crate) fn announced_too_large(content_length: Option<u64>, limit: usize) -> bool {
@@ -81,37 +61,19 @@ pub(crate) fn into_http_response(
     response
 }
 
-/// The per-request span: method and URI path only (never the query, which carries the
-/// signature, nor any header value).
+/// The per-request span (see [`pusher_core::trace`]), expanded here so that its target stays
+/// this module's, for the async and the blocking client alike.
 #[cfg(feature = "tracing")]
-pub(crate) fn request_span(request: &http::Request<Vec<u8>>) -> tracing::Span {
-    tracing::debug_span!(
-        "pusher_http_request",
-        method = %request.method(),
-        path = request.uri().path(),
-        status = tracing::field::Empty,
-        duration_ms = tracing::field::Empty,
-        error = tracing::field::Empty,
-    )
+pub(crate) fn request_span(request: &http::Request<Vec<u8>>) -> pusher_core::trace::tracing::Span {
+    pusher_core::trace::request_span!(request)
 }
 
 /// Records the outcome of the request on its span.
 #[cfg(feature = "tracing")]
 pub(crate) fn record_outcome(
-    span: &tracing::Span,
+    span: &pusher_core::trace::tracing::Span,
     started: std::time::Instant,
     outcome: &Result<http::Response<Vec<u8>>, TransportError>,
 ) {
-    let duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
-    span.record("duration_ms", duration_ms);
-    span.in_scope(|| match outcome {
-        Ok(response) => {
-            span.record("status", response.status().as_u16());
-            tracing::debug!("response received");
-        }
-        Err(error) => {
-            span.record("error", tracing::field::display(error.kind()));
-            tracing::debug!("request failed");
-        }
-    });
+    pusher_core::trace::record_outcome!(span, started, outcome);
 }

@@ -79,9 +79,8 @@ pub mod blocking;
 
 use std::future::Future;
 use std::pin::Pin;
-use std::time::Duration;
 
-use pusher_core::{AsyncHttpClient, BuildHttpClient, HttpOptions, TransportError};
+use pusher_core::{AsyncHttpClient, BuildHttpClient, HttpClientBuilder, HttpOptions, TransportError};
 
 pub use common::{DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BODY, DEFAULT_TIMEOUT};
 
@@ -108,9 +107,10 @@ impl ReqwestClient {
             .expect("the reqwest client could not be built (TLS backend initialization failed)")
     }
 
-    /// A builder starting from the [defaults](crate#defaults).
-    pub fn builder() -> ReqwestClientBuilder {
-        ReqwestClientBuilder::default()
+    /// A builder starting from the [defaults](crate#defaults); its `build` fails as
+    /// [`build_http_client`](BuildHttpClient::build_http_client) does.
+    pub fn builder() -> HttpClientBuilder<ReqwestClient> {
+        HttpClientBuilder::new()
     }
 
     /// Sets the response body cap, in bytes.
@@ -150,71 +150,23 @@ impl From<reqwest::Client> for ReqwestClient {
 }
 
 impl BuildHttpClient for ReqwestClient {
-    /// [`ReqwestClient::builder`] with the options' timeouts and body cap: what lets the core's
-    /// `PusherBuilder` make this client itself.
-    fn build_http_client(options: &HttpOptions) -> Result<Self, TransportError> {
-        ReqwestClient::builder()
-            .timeout(options.timeout)
-            .connect_timeout(options.connect_timeout)
-            .max_response_body(options.max_response_body)
-            .build()
-    }
-}
-
-/// Builds a [`ReqwestClient`]; from [`ReqwestClient::builder`].
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct ReqwestClientBuilder {
-    timeout: Duration,
-    connect_timeout: Duration,
-    max_response_body: usize,
-}
-
-impl Default for ReqwestClientBuilder {
-    fn default() -> Self {
-        ReqwestClientBuilder {
-            timeout: DEFAULT_TIMEOUT,
-            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
-            max_response_body: DEFAULT_MAX_RESPONSE_BODY,
-        }
-    }
-}
-
-impl ReqwestClientBuilder {
-    /// The whole-request timeout: connect, send, and receive the full response.
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = timeout;
-        self
-    }
-
-    /// The connect timeout.
-    pub fn connect_timeout(mut self, connect_timeout: Duration) -> Self {
-        self.connect_timeout = connect_timeout;
-        self
-    }
-
-    /// The response body cap, in bytes.
-    pub fn max_response_body(mut self, max_response_body: usize) -> Self {
-        self.max_response_body = max_response_body;
-        self
-    }
-
-    /// Builds the client.
+    /// A client with the options' timeouts and body cap, not following redirects: what
+    /// [`ReqwestClient::builder`]'s `build` and the core's `PusherBuilder` call.
     ///
     /// # Errors
     ///
     /// A [`TransportError`] of kind `Other` (with reqwest's error as source) when reqwest cannot
     /// build its client, e.g. when the TLS backend fails to initialize.
-    pub fn build(self) -> Result<ReqwestClient, TransportError> {
+    fn build_http_client(options: &HttpOptions) -> Result<Self, TransportError> {
         let inner = reqwest::Client::builder()
-            .timeout(self.timeout)
-            .connect_timeout(self.connect_timeout)
+            .timeout(options.timeout)
+            .connect_timeout(options.connect_timeout)
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(|e| TransportError::new(pusher_core::TransportErrorKind::Other, e))?;
         Ok(ReqwestClient {
             inner,
-            max_response_body: self.max_response_body,
+            max_response_body: options.max_response_body,
         })
     }
 }
@@ -232,7 +184,7 @@ impl AsyncHttpClient for ReqwestClient {
     fn send(&self, request: http::Request<Vec<u8>>) -> Self::Future<'_> {
         #[cfg(feature = "tracing")]
         {
-            use tracing::Instrument;
+            use pusher_core::trace::tracing::Instrument;
             let span = common::request_span(&request);
             let record_span = span.clone();
             let started = std::time::Instant::now();
@@ -260,7 +212,7 @@ async fn exchange(
     let request = reqwest::Request::try_from(request).map_err(common::from_reqwest)?;
     let mut response = client.execute(request).await.map_err(common::from_reqwest)?;
     if common::announced_too_large(response.content_length(), limit) {
-        return Err(common::body_too_large(limit));
+        return Err(TransportError::body_too_large(limit));
     }
     let status = response.status();
     let version = response.version();
@@ -268,7 +220,7 @@ async fn exchange(
     let mut body = Vec::new();
     while let Some(chunk) = response.chunk().await.map_err(common::from_reqwest)? {
         if chunk.len() > limit - body.len() {
-            return Err(common::body_too_large(limit));
+            return Err(TransportError::body_too_large(limit));
         }
         body.extend_from_slice(&chunk);
     }

@@ -10,7 +10,7 @@ use pusher_test_support::conformance::{Options, Outcome};
 use pusher_test_support::{Behavior, TestServer};
 
 fn make(options: &Options) -> impl Fn(http::Request<Vec<u8>>) -> Outcome + use<> {
-    // Through the core's `BuildHttpClient`, which goes through the builder.
+    // Through the core's `BuildHttpClient`, which the builder's `build` calls too.
     let client = ReqwestClient::build_http_client(&options.http_options()).unwrap();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(1)
@@ -44,6 +44,17 @@ fn defaults() {
     assert_eq!(pusher_reqwest::DEFAULT_TIMEOUT, Duration::from_secs(5));
     assert_eq!(pusher_reqwest::DEFAULT_CONNECT_TIMEOUT, Duration::from_secs(5));
     assert_eq!(pusher_reqwest::DEFAULT_MAX_RESPONSE_BODY, 8 * 1024 * 1024);
+}
+
+#[test]
+fn builder_sets_the_body_cap() {
+    let client = ReqwestClient::builder()
+        .timeout(Duration::from_secs(7))
+        .connect_timeout(Duration::from_secs(2))
+        .max_response_body(1234)
+        .build()
+        .unwrap();
+    assert_eq!(client.max_response_body(), 1234);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

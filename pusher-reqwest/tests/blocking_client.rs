@@ -9,7 +9,7 @@ use pusher_test_support::conformance::{Options, Outcome};
 use pusher_test_support::{Behavior, TestServer};
 
 fn make(options: &Options) -> impl Fn(http::Request<Vec<u8>>) -> Outcome + use<> {
-    // Through the core's `BuildHttpClient`, which goes through the builder.
+    // Through the core's `BuildHttpClient`, which the builder's `build` calls too.
     let client = ReqwestClient::build_http_client(&options.http_options()).unwrap();
     move |request| client.send(request)
 }
@@ -27,6 +27,17 @@ fn client_is_clone_send_sync_debug() {
 fn defaults() {
     assert_eq!(ReqwestClient::new().max_response_body(), 8 * 1024 * 1024);
     assert_eq!(ReqwestClient::default().max_response_body(), 8 * 1024 * 1024);
+}
+
+#[test]
+fn builder_sets_the_body_cap() {
+    let client = ReqwestClient::builder()
+        .timeout(std::time::Duration::from_secs(7))
+        .connect_timeout(std::time::Duration::from_secs(2))
+        .max_response_body(1234)
+        .build()
+        .unwrap();
+    assert_eq!(client.max_response_body(), 1234);
 }
 
 #[test]

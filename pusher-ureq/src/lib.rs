@@ -72,12 +72,12 @@
 //!
 //! ureq is used with `default-features = false`: in particular no `gzip`, so bodies arrive as sent.
 
-use std::error::Error as StdError;
-use std::fmt;
 use std::io::{self, Read};
 use std::time::Duration;
 
-use pusher_core::{BuildHttpClient, HttpClient, HttpOptions, TransportError, TransportErrorKind};
+use pusher_core::{
+    BuildHttpClient, HttpClient, HttpClientBuilder, HttpOptions, TransportError, TransportErrorKind,
+};
 use ureq::Agent;
 
 /// The default whole-request timeout: 5 seconds.
@@ -103,12 +103,13 @@ pub struct UreqClient {
 impl UreqClient {
     /// A client with the [defaults](crate#defaults).
     pub fn new() -> Self {
-        UreqClientBuilder::default().build_client()
+        Self::from_options(&HttpOptions::default())
     }
 
-    /// A builder starting from the [defaults](crate#defaults).
-    pub fn builder() -> UreqClientBuilder {
-        UreqClientBuilder::default()
+    /// A builder starting from the [defaults](crate#defaults); its `build` cannot fail today
+    /// (see [`build_http_client`](BuildHttpClient::build_http_client)).
+    pub fn builder() -> HttpClientBuilder<UreqClient> {
+        HttpClientBuilder::new()
     }
 
     /// Sets the response body cap, in bytes.
@@ -149,69 +150,23 @@ impl From<Agent> for UreqClient {
 }
 
 impl BuildHttpClient for UreqClient {
-    /// [`UreqClient::builder`] with the options' timeouts and body cap: what lets the core's
-    /// `PusherBuilder` make this client itself (as `Pusher<Blocking<UreqClient>>`).
-    fn build_http_client(options: &HttpOptions) -> Result<Self, TransportError> {
-        UreqClient::builder()
-            .timeout(options.timeout)
-            .connect_timeout(options.connect_timeout)
-            .max_response_body(options.max_response_body)
-            .build()
-    }
-}
-
-/// Builds a [`UreqClient`]; from [`UreqClient::builder`].
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct UreqClientBuilder {
-    timeout: Duration,
-    connect_timeout: Duration,
-    max_response_body: usize,
-}
-
-impl Default for UreqClientBuilder {
-    fn default() -> Self {
-        UreqClientBuilder {
-            timeout: DEFAULT_TIMEOUT,
-            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
-            max_response_body: DEFAULT_MAX_RESPONSE_BODY,
-        }
-    }
-}
-
-impl UreqClientBuilder {
-    /// The whole-request timeout: resolve, connect, send, and receive the full response.
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = timeout;
-        self
-    }
-
-    /// The connect timeout.
-    pub fn connect_timeout(mut self, connect_timeout: Duration) -> Self {
-        self.connect_timeout = connect_timeout;
-        self
-    }
-
-    /// The response body cap, in bytes.
-    pub fn max_response_body(mut self, max_response_body: usize) -> Self {
-        self.max_response_body = max_response_body;
-        self
-    }
-
-    /// Builds the client.
+    /// A client with the options' timeouts and body cap: what [`UreqClient::builder`]'s `build`
+    /// and the core's `PusherBuilder` call (as `Pusher<Blocking<UreqClient>>`).
     ///
     /// # Errors
     ///
     /// None today: building a ureq agent cannot fail (TLS is set up on first use). The `Result`
-    /// keeps the builder's shape the same as the other adapters'.
-    pub fn build(self) -> Result<UreqClient, TransportError> {
-        Ok(self.build_client())
+    /// is the trait's, the same for every adapter.
+    fn build_http_client(options: &HttpOptions) -> Result<Self, TransportError> {
+        Ok(Self::from_options(options))
     }
+}
 
-    fn build_client(self) -> UreqClient {
+impl UreqClient {
+    fn from_options(options: &HttpOptions) -> Self {
         let config = Agent::config_builder()
-            .timeout_global(Some(self.timeout))
-            .timeout_connect(Some(self.connect_timeout))
+            .timeout_global(Some(options.timeout))
+            .timeout_connect(Some(options.connect_timeout))
             .http_status_as_error(false)
             .max_redirects(0)
             .allow_non_standard_methods(true);
@@ -223,7 +178,7 @@ impl UreqClientBuilder {
         );
         UreqClient {
             agent: config.build().new_agent(),
-            max_response_body: self.max_response_body,
+            max_response_body: options.max_response_body,
             override_status_errors: false,
         }
     }
@@ -233,10 +188,10 @@ impl HttpClient for UreqClient {
     fn send(&self, request: http::Request<Vec<u8>>) -> Result<http::Response<Vec<u8>>, TransportError> {
         #[cfg(feature = "tracing")]
         {
-            let span = request_span(&request);
+            let span = pusher_core::trace::request_span!(&request);
             let started = std::time::Instant::now();
             let outcome = span.in_scope(|| self.exchange(request));
-            record_outcome(&span, started, &outcome);
+            pusher_core::trace::record_outcome!(&span, started, &outcome);
             outcome
         }
         #[cfg(not(feature = "tracing"))]
@@ -273,7 +228,7 @@ impl UreqClient {
         let limit = self.max_response_body;
         let (parts, body) = response.into_parts();
         if !head && body.content_length().is_some_and(|length| length > limit as u64) {
-            return Err(body_too_large(limit));
+            return Err(TransportError::body_too_large(limit));
         }
         let mut bytes = Vec::new();
         // One byte past the cap tells "exactly the cap" from "over it" without reading further.
@@ -282,7 +237,7 @@ impl UreqClient {
             .read_to_end(&mut bytes)
             .map_err(from_io)?;
         if bytes.len() > limit {
-            return Err(body_too_large(limit));
+            return Err(TransportError::body_too_large(limit));
         }
         Ok(http::Response::from_parts(parts, bytes))
     }
@@ -301,24 +256,6 @@ impl UreqClient {
         };
         self.agent.run(request)
     }
-}
-
-/// The source of a [`TransportErrorKind::BodyTooLarge`] error.
-#[derive(Debug)]
-struct BodyTooLarge {
-    limit: usize,
-}
-
-impl fmt::Display for BodyTooLarge {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "response body exceeds the limit of {} bytes", self.limit)
-    }
-}
-
-impl StdError for BodyTooLarge {}
-
-fn body_too_large(limit: usize) -> TransportError {
-    TransportError::new(TransportErrorKind::BodyTooLarge, BodyTooLarge { limit })
 }
 
 fn io_kind(error: &io::Error) -> TransportErrorKind {
@@ -353,39 +290,4 @@ fn from_ureq(error: ureq::Error) -> TransportError {
 /// An error reading the body: ureq's own error inside an `io::Error`, or a plain one.
 fn from_io(error: io::Error) -> TransportError {
     from_ureq(ureq::Error::from(error))
-}
-
-/// The per-request span: method and URI path only (never the query, which carries the
-/// signature, nor any header value).
-#[cfg(feature = "tracing")]
-fn request_span(request: &http::Request<Vec<u8>>) -> tracing::Span {
-    tracing::debug_span!(
-        "pusher_http_request",
-        method = %request.method(),
-        path = request.uri().path(),
-        status = tracing::field::Empty,
-        duration_ms = tracing::field::Empty,
-        error = tracing::field::Empty,
-    )
-}
-
-/// Records the outcome of the request on its span.
-#[cfg(feature = "tracing")]
-fn record_outcome(
-    span: &tracing::Span,
-    started: std::time::Instant,
-    outcome: &Result<http::Response<Vec<u8>>, TransportError>,
-) {
-    let duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
-    span.record("duration_ms", duration_ms);
-    span.in_scope(|| match outcome {
-        Ok(response) => {
-            span.record("status", response.status().as_u16());
-            tracing::debug!("response received");
-        }
-        Err(error) => {
-            span.record("error", tracing::field::display(error.kind()));
-            tracing::debug!("request failed");
-        }
-    });
 }

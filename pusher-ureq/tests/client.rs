@@ -10,7 +10,7 @@ use pusher_test_support::{Behavior, TestServer};
 use pusher_ureq::UreqClient;
 
 fn make(options: &Options) -> impl Fn(http::Request<Vec<u8>>) -> Outcome + use<> {
-    // Through the core's `BuildHttpClient`, which goes through the builder.
+    // Through the core's `BuildHttpClient`, which the builder's `build` calls too.
     let client = UreqClient::build_http_client(&options.http_options()).unwrap();
     move |request| client.send(request)
 }
@@ -42,6 +42,22 @@ fn defaults() {
         "{provider:?}"
     );
     let _ = provider;
+}
+
+#[test]
+fn builder_settings_reach_the_agent() {
+    let client = UreqClient::builder()
+        .timeout(Duration::from_secs(7))
+        .connect_timeout(Duration::from_secs(2))
+        .max_response_body(1234)
+        .build()
+        .unwrap();
+    assert_eq!(client.max_response_body(), 1234);
+    let config = client.agent().config();
+    assert_eq!(config.timeouts().global, Some(Duration::from_secs(7)));
+    assert_eq!(config.timeouts().connect, Some(Duration::from_secs(2)));
+    assert!(!config.http_status_as_error());
+    assert_eq!(config.max_redirects(), 0);
 }
 
 fn get(url: String) -> http::Request<Vec<u8>> {

@@ -3,9 +3,10 @@
 pub use pusher_core;
 pub use pusher_core::{
     AsyncHttpClient, AuthError, Blocking, BuildError, BuildHttpClient, ChannelKind, ChannelName, Clock,
-    Config, ConfigBuilder, ConfigError, DecryptError, Error, EventName, HttpClient, HttpOptions, MasterKey,
-    NonceSource, PUSHER_URL_ENV, PusherBuilder, RandomError, RequestError, ResponseError, ResponseErrorKind,
-    Scheme, SocketId, TransportError, TransportErrorKind, UserId, ValidationError, ValueKind, WebhookError,
+    Config, ConfigBuilder, ConfigError, DecryptError, Error, EventName, HttpClient, HttpClientBuilder,
+    HttpOptions, MasterKey, NonceSource, PUSHER_URL_ENV, PusherBuilder, RandomError, RequestError,
+    ResponseError, ResponseErrorKind, Scheme, SocketId, TransportError, TransportErrorKind, UserId,
+    ValidationError, ValueKind, WebhookError,
 };
 pub use pusher_core::{api, auth, config, encryption, error, names, signing, webhook};
 

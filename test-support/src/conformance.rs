@@ -416,7 +416,14 @@ where
     assert_eq!(response.status(), 202);
     let text = lines.join("\n");
     assert!(text.contains("span "), "no span recorded: {text}");
-    for expected in ["POST", "/apps/42/events", "202", "duration_ms="] {
+    // The event inside the span is under the adapter's target too.
+    for expected in [
+        "POST",
+        "/apps/42/events",
+        "202",
+        "duration_ms=",
+        "response received",
+    ] {
         assert!(
             text.contains(expected),
             "{expected:?} missing from the trace: {text}"
@@ -443,6 +450,7 @@ where
     let text = lines.join("\n");
     assert!(text.contains("/fail"), "{text}");
     assert!(text.contains("error="), "the failure is recorded: {text}");
+    assert!(text.contains("request failed"), "{text}");
     assert!(!text.contains("SECRET"), "{text}");
 }
 
