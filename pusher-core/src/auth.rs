@@ -21,8 +21,8 @@ use serde_json::value::RawValue;
 
 use crate::config::Config;
 use crate::encryption::shared_secret_base64;
-use crate::error::AuthError;
-use crate::names::{ChannelKind, ChannelName, SocketId, UserId};
+use crate::error::quote;
+use crate::names::{ChannelKind, ChannelName, SocketId, UserId, ValidationError};
 use crate::signing::hmac_sha256_hex;
 
 /// What the browser client needs to subscribe to a private, presence or encrypted channel.
@@ -218,6 +218,38 @@ pub fn authenticate_user<T: Serialize + ?Sized>(
         auth: auth_value(config, &user_string_to_sign(socket_id, &user_data)),
         user_data,
     })
+}
+
+/// A channel authorization or user authentication that cannot be produced.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum AuthError {
+    /// A name or id breaks its rule.
+    #[error(transparent)]
+    Invalid(#[from] ValidationError),
+    /// The channel is not one that needs authorization (`private-`, `presence-`, `private-encrypted-`).
+    #[error(
+        "channel {} cannot be authorized: only private-, presence- and private-encrypted- channels are",
+        quote(.0)
+    )]
+    NotAuthorizable(String),
+    /// A presence channel was authorized without member data, or member data given for another channel.
+    #[error("channel {} {}", quote(.channel), if *.presence { "is a presence channel: use authorize_presence_channel" } else { "is not a presence channel: use authorize_channel" })]
+    WrongChannelType {
+        /// The channel.
+        channel: String,
+        /// Whether the channel is a presence channel.
+        presence: bool,
+    },
+    /// An encrypted channel was authorized but no encryption master key is configured.
+    #[error("channel {} is end-to-end encrypted but no encryption master key is configured", quote(.0))]
+    NoMasterKey(String),
+    /// The user or member data could not be serialized to JSON.
+    #[error("could not serialize user data to JSON")]
+    Serialize(#[source] serde_json::Error),
+    /// User data is not a JSON object with a non-empty string `id`.
+    #[error("user data must be a JSON object with a non-empty string \"id\"")]
+    InvalidUserData,
 }
 
 #[cfg(test)]

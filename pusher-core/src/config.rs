@@ -6,10 +6,8 @@ use std::sync::Arc;
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
 
-use crate::error::{ConfigError, quote};
-
-/// The default maximum size of an event's `data`, as sent: 10 KB.
-pub const DEFAULT_MAX_PAYLOAD_BYTES: usize = 10_240;
+use crate::error::quote;
+use crate::limits::DEFAULT_MAX_PAYLOAD_BYTES;
 
 /// The default host of the native push notification API (PROTOCOL §10).
 pub const DEFAULT_NOTIFY_HOST: &str = "nativepush-cluster1.pusher.com";
@@ -318,66 +316,6 @@ impl ConfigBuilder {
         Ok(builder)
     }
 
-    /// Uses the cluster's host `api-{cluster}.pusher.com` (an explicit [`host`](Self::host) wins).
-    pub fn cluster(mut self, cluster: impl Into<String>) -> Self {
-        self.cluster = Some(cluster.into());
-        self
-    }
-
-    /// Sends requests to this host (wins over the cluster).
-    pub fn host(mut self, host: impl Into<String>) -> Self {
-        self.host = Some(host.into());
-        self
-    }
-
-    /// HTTP or HTTPS (default HTTPS).
-    pub fn scheme(mut self, scheme: Scheme) -> Self {
-        self.scheme = scheme;
-        self
-    }
-
-    /// An explicit port (default: the scheme's).
-    pub fn port(mut self, port: u16) -> Self {
-        self.port = Some(port);
-        self
-    }
-
-    /// The native push notification host (default [`DEFAULT_NOTIFY_HOST`]).
-    pub fn notify_host(mut self, host: impl Into<String>) -> Self {
-        self.notify_host = Some(host.into());
-        self
-    }
-
-    /// The native push notification scheme (default HTTPS; HTTP is for local test servers).
-    pub fn notify_scheme(mut self, scheme: Scheme) -> Self {
-        self.notify_scheme = scheme;
-        self
-    }
-
-    /// The native push notification port (default: the scheme's).
-    pub fn notify_port(mut self, port: u16) -> Self {
-        self.notify_port = Some(port);
-        self
-    }
-
-    /// The base64 master key for end-to-end encrypted channels (must decode to 32 bytes).
-    pub fn encryption_master_key_base64(mut self, encoded: &str) -> Self {
-        self.master_key = Some(MasterKey::from_base64(encoded));
-        self
-    }
-
-    /// The master key for end-to-end encrypted channels.
-    pub fn encryption_master_key(mut self, key: MasterKey) -> Self {
-        self.master_key = Some(Ok(key));
-        self
-    }
-
-    /// Raises (or lowers) the ceiling on an event's `data` size, for dedicated clusters.
-    pub fn max_payload_bytes(mut self, bytes: usize) -> Self {
-        self.max_payload_bytes = bytes;
-        self
-    }
-
     /// Checks every setting and builds the configuration.
     pub fn build(self) -> Result<Config, ConfigError> {
         if self.app_id.is_empty() || !self.app_id.bytes().all(|b| b.is_ascii_digit()) {
@@ -426,6 +364,90 @@ impl ConfigBuilder {
     }
 }
 
+/// Every optional setting of a configuration, written once: `config_settings!(emit)` hands the
+/// list to the macro `emit`. [`ConfigBuilder`] gets each setting as a method from it, and
+/// [`PusherBuilder`](crate::PusherBuilder) forwards each to its `ConfigBuilder`, so every setting
+/// is on both builders, with the same name and docs.
+macro_rules! config_settings {
+    ($emit:ident) => {
+        $emit! {
+            /// Uses the cluster's host `api-{cluster}.pusher.com` (an explicit
+            /// [`host`](Self::host) wins).
+            fn cluster(builder, cluster: impl Into<String>) {
+                builder.cluster = Some(cluster.into());
+            }
+
+            /// Sends requests to this host (wins over the cluster).
+            fn host(builder, host: impl Into<String>) {
+                builder.host = Some(host.into());
+            }
+
+            /// HTTP or HTTPS (default HTTPS).
+            fn scheme(builder, scheme: crate::config::Scheme) {
+                builder.scheme = scheme;
+            }
+
+            /// An explicit port (default: the scheme's).
+            fn port(builder, port: u16) {
+                builder.port = Some(port);
+            }
+
+            /// The native push notification host (default
+            /// [`DEFAULT_NOTIFY_HOST`](crate::config::DEFAULT_NOTIFY_HOST)).
+            fn notify_host(builder, host: impl Into<String>) {
+                builder.notify_host = Some(host.into());
+            }
+
+            /// The native push notification scheme (default HTTPS; HTTP is for local test servers).
+            fn notify_scheme(builder, scheme: crate::config::Scheme) {
+                builder.notify_scheme = scheme;
+            }
+
+            /// The native push notification port (default: the scheme's).
+            fn notify_port(builder, port: u16) {
+                builder.notify_port = Some(port);
+            }
+
+            /// The base64 master key for end-to-end encrypted channels (must decode to 32 bytes;
+            /// checked when the configuration is built).
+            fn encryption_master_key_base64(builder, encoded: &str) {
+                builder.master_key = Some(crate::config::MasterKey::from_base64(encoded));
+            }
+
+            /// The master key for end-to-end encrypted channels.
+            fn encryption_master_key(builder, key: crate::config::MasterKey) {
+                builder.master_key = Some(Ok(key));
+            }
+
+            /// The ceiling on an event's `data` size as sent (default
+            /// [`DEFAULT_MAX_PAYLOAD_BYTES`](crate::limits::DEFAULT_MAX_PAYLOAD_BYTES)): raise it
+            /// for a dedicated cluster.
+            fn max_payload_bytes(builder, bytes: usize) {
+                builder.max_payload_bytes = bytes;
+            }
+        }
+    };
+}
+pub(crate) use config_settings;
+
+/// Implements the [`config_settings!`] on [`ConfigBuilder`].
+macro_rules! config_setters {
+    ($($(#[$doc:meta])* fn $name:ident($builder:ident, $arg:ident: $ty:ty) $body:block)*) => {
+        impl ConfigBuilder {
+            $(
+                $(#[$doc])*
+                pub fn $name(mut self, $arg: $ty) -> Self {
+                    let $builder = &mut self;
+                    $body
+                    self
+                }
+            )*
+        }
+    };
+}
+
+config_settings!(config_setters);
+
 /// A host is a bare authority host: no scheme, path, user info, port separator misuse or spaces.
 fn check_host(host: String) -> Result<String, ConfigError> {
     let bracketed_ipv6 = host.starts_with('[') && host.ends_with(']');
@@ -447,6 +469,42 @@ fn percent_decode(s: &str) -> Option<String> {
         .decode_utf8()
         .ok()
         .map(|s| s.into_owned())
+}
+
+/// A configuration that cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ConfigError {
+    /// The app id is empty or holds something other than decimal digits.
+    #[error("invalid app id {0}: must be one or more decimal digits")]
+    InvalidAppId(String),
+    /// The key is empty.
+    #[error("invalid key: must not be empty")]
+    EmptyKey,
+    /// The secret is empty.
+    #[error("invalid secret: must not be empty")]
+    EmptySecret,
+    /// A host name is empty or holds characters that cannot appear in a URL authority.
+    #[error("invalid host {0}: must be a non-empty host name without scheme, path, user info or spaces")]
+    InvalidHost(String),
+    /// A cluster name is empty or holds characters other than ASCII letters, digits and `-`.
+    #[error("invalid cluster {0}: must be ASCII letters, digits and '-'")]
+    InvalidCluster(String),
+    /// A `PUSHER_URL`-style URL that does not parse. The message never contains the secret.
+    #[error("invalid Pusher URL: {reason} (expected http[s]://KEY:SECRET@HOST[:PORT]/apps/APP_ID)")]
+    InvalidUrl {
+        /// What is wrong with the URL.
+        reason: String,
+    },
+    /// The encryption master key is not base64 or does not decode to exactly 32 bytes.
+    #[error("invalid encryption master key: {reason}")]
+    InvalidMasterKey {
+        /// What is wrong (never the key itself).
+        reason: String,
+    },
+    /// The maximum payload size is zero.
+    #[error("invalid maximum payload size 0: must be at least 1 byte")]
+    ZeroPayloadLimit,
 }
 
 #[cfg(test)]

@@ -11,7 +11,6 @@ use crypto_secretbox::{Nonce, XSalsa20Poly1305};
 use sha2::{Digest, Sha256};
 
 use crate::config::MasterKey;
-use crate::error::DecryptError;
 use crate::sources::NONCE_LEN;
 
 /// The channel's shared secret: SHA-256(channel name bytes ‖ master key).
@@ -76,6 +75,27 @@ pub fn decrypt(channel: &str, master_key: &MasterKey, envelope: &str) -> Result<
         .map_err(|_| DecryptError::InvalidEnvelope)?;
     let plaintext = open(&channel_key(channel, master_key), &nonce, &sealed)?;
     String::from_utf8(plaintext).map_err(|_| DecryptError::NotUtf8)
+}
+
+/// Encrypted data that cannot be opened.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum DecryptError {
+    /// No encryption master key is configured.
+    #[error("no encryption master key is configured")]
+    NoMasterKey,
+    /// The data is not the `{"nonce", "ciphertext"}` envelope.
+    #[error("data is not an encrypted envelope {{\"nonce\", \"ciphertext\"}} of base64 strings")]
+    InvalidEnvelope,
+    /// The nonce is not 24 bytes.
+    #[error("nonce is {0} bytes, not 24")]
+    InvalidNonce(usize),
+    /// Authentication failed: wrong key, wrong channel or tampered data.
+    #[error("ciphertext does not open with this channel's key")]
+    Open,
+    /// The plaintext is not UTF-8.
+    #[error("plaintext is not UTF-8")]
+    NotUtf8,
 }
 
 #[cfg(test)]

@@ -14,9 +14,11 @@
 //! | private / presence / encrypted channel auth, user sign-in | [`auth`] |
 //! | webhooks | [`webhook`] |
 //! | end-to-end encryption | [`encryption`] |
+//! | the limits a request must keep | [`limits`] |
 //! | plugging in an HTTP stack | [`HttpClient`], [`AsyncHttpClient`] |
-//! | writing an HTTP client adapter | [`BuildHttpClient`], [`HttpClientBuilder`], `trace` (feature `tracing`) |
-//! | every call as one method | [`Pusher`] |
+//! | writing an HTTP client adapter | [`http_client`]: options, errors, the body cap, tracing |
+//! | every call as one method | [`Pusher`], made by [`PusherBuilder`] |
+//! | every error type | [`error`] |
 //!
 //! ```
 //! use pusher_core::api::{Operation, RequestContext, Trigger, EventData};
@@ -37,22 +39,23 @@ pub mod config;
 pub mod encryption;
 pub mod error;
 pub mod http_client;
+pub mod limits;
 pub mod names;
 pub mod request;
 pub mod response;
 pub mod signing;
 pub mod sources;
-#[cfg(feature = "tracing")]
-pub mod trace;
 pub mod webhook;
 
-pub use client::{Blocking, PUSHER_URL_ENV, Pusher, PusherBuilder};
+pub use client::{PUSHER_URL_ENV, Pusher, PusherBuilder};
 pub use config::{Config, ConfigBuilder, MasterKey, Scheme};
 pub use error::{
     AuthError, BuildError, ConfigError, DecryptError, Error, RandomError, RequestError, ResponseError,
     ResponseErrorKind, TransportError, TransportErrorKind, ValidationError, ValueKind, WebhookError,
 };
-pub use http_client::{AsyncHttpClient, BuildHttpClient, HttpClient, HttpClientBuilder, HttpOptions};
+pub use http_client::{
+    AsyncHttpClient, Blocking, BuildHttpClient, HttpClient, HttpClientBuilder, HttpOptions,
+};
 pub use names::{ChannelKind, ChannelName, EventName, SocketId, UserId};
 pub use sources::{Clock, NONCE_LEN, NoNonces, NonceSource};
 #[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]

@@ -1,4 +1,5 @@
-//! Validated names and ids (PROTOCOL §4): each is checked once, when it is made.
+//! Validated names and ids (PROTOCOL §4): each is checked once, when it is made, against its rule
+//! in [`limits`].
 //!
 //! ```
 //! use pusher_core::{ChannelName, SocketId};
@@ -12,28 +13,21 @@
 use std::fmt;
 use std::str::FromStr;
 
-use crate::error::{ValidationError, ValueKind};
+use crate::error::quote;
+use crate::limits::{self, SERVER_TO_USER_PREFIX};
 
-/// The longest channel name, event name or user id, in characters.
-pub const MAX_NAME_LEN: usize = 200;
-
-/// The prefix of the channel that reaches one user's connections.
-pub const SERVER_TO_USER_PREFIX: &str = "#server-to-user-";
-
-const NAME_CHARS_RULE: &str = "must be 1 to 200 characters of A-Z a-z 0-9 - _ = @ , . ;";
-const CHANNEL_RULE: &str = "must be 1 to 200 characters of A-Z a-z 0-9 - _ = @ , . ; \
-    (only #server-to-user-USER_ID may start with #)";
-const EVENT_RULE: &str = "must be 1 to 200 characters";
-const SOCKET_ID_RULE: &str = "must be DIGITS.DIGITS and nothing else";
-
-/// Whether `b` may appear in a channel name or user id.
-pub(crate) fn is_name_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'=' | b'@' | b',' | b'.' | b';')
-}
-
-/// 1 to `max` bytes, every one a channel-name character (all ASCII, so bytes are characters).
-pub(crate) fn is_name(s: &str, max: usize) -> bool {
-    (1..=max).contains(&s.len()) && s.bytes().all(is_name_byte)
+/// `Ok` when `value` passes `rule`, else the error naming the value and the rule.
+pub(crate) fn check(
+    kind: ValueKind,
+    value: &str,
+    passes: fn(&str) -> bool,
+    rule: &'static str,
+) -> Result<(), ValidationError> {
+    if passes(value) {
+        Ok(())
+    } else {
+        Err(ValidationError::new(kind, value, rule))
+    }
 }
 
 /// Implements the conversions and trait impls every validated string type shares.
@@ -140,15 +134,12 @@ pub enum ChannelKind {
 pub struct ChannelName(String);
 
 fn check_channel(value: &str) -> Result<(), ValidationError> {
-    let ok = match value.strip_prefix(SERVER_TO_USER_PREFIX) {
-        Some(user) => is_name(user, MAX_NAME_LEN),
-        None => is_name(value, MAX_NAME_LEN),
-    };
-    if ok {
-        Ok(())
-    } else {
-        Err(ValidationError::new(ValueKind::ChannelName, value, CHANNEL_RULE))
-    }
+    check(
+        ValueKind::ChannelName,
+        value,
+        limits::is_channel_name,
+        limits::CHANNEL_NAME_RULE,
+    )
 }
 
 validated_string!(ChannelName, check_channel);
@@ -196,12 +187,12 @@ impl ChannelName {
 pub struct EventName(String);
 
 fn check_event(value: &str) -> Result<(), ValidationError> {
-    // Length in characters: a multi-byte character counts once.
-    if value.is_empty() || value.chars().count() > MAX_NAME_LEN {
-        Err(ValidationError::new(ValueKind::EventName, value, EVENT_RULE))
-    } else {
-        Ok(())
-    }
+    check(
+        ValueKind::EventName,
+        value,
+        limits::is_event_name,
+        limits::EVENT_NAME_RULE,
+    )
 }
 
 validated_string!(EventName, check_event);
@@ -214,11 +205,12 @@ validated_string!(EventName, check_event);
 pub struct SocketId(String);
 
 fn check_socket_id(value: &str) -> Result<(), ValidationError> {
-    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
-    match value.split_once('.') {
-        Some((a, b)) if digits(a) && digits(b) => Ok(()),
-        _ => Err(ValidationError::new(ValueKind::SocketId, value, SOCKET_ID_RULE)),
-    }
+    check(
+        ValueKind::SocketId,
+        value,
+        limits::is_socket_id,
+        limits::SOCKET_ID_RULE,
+    )
 }
 
 validated_string!(SocketId, check_socket_id);
@@ -228,14 +220,74 @@ validated_string!(SocketId, check_socket_id);
 pub struct UserId(String);
 
 fn check_user_id(value: &str) -> Result<(), ValidationError> {
-    if is_name(value, MAX_NAME_LEN) {
-        Ok(())
-    } else {
-        Err(ValidationError::new(ValueKind::UserId, value, NAME_CHARS_RULE))
-    }
+    check(ValueKind::UserId, value, limits::is_user_id, limits::USER_ID_RULE)
 }
 
 validated_string!(UserId, check_user_id);
+
+/// What kind of value a [`ValidationError`] is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ValueKind {
+    /// A channel name.
+    ChannelName,
+    /// An event name.
+    EventName,
+    /// A socket id.
+    SocketId,
+    /// A user id.
+    UserId,
+    /// A push notification interest.
+    Interest,
+}
+
+impl fmt::Display for ValueKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            ValueKind::ChannelName => "channel name",
+            ValueKind::EventName => "event name",
+            ValueKind::SocketId => "socket id",
+            ValueKind::UserId => "user id",
+            ValueKind::Interest => "interest",
+        })
+    }
+}
+
+/// A value that breaks the rule for its kind (PROTOCOL §4).
+///
+/// The message names the value (truncated when long) and the rule broken.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("invalid {kind} {}: {rule}", quote(value))]
+pub struct ValidationError {
+    kind: ValueKind,
+    value: String,
+    rule: &'static str,
+}
+
+impl ValidationError {
+    pub(crate) fn new(kind: ValueKind, value: &str, rule: &'static str) -> Self {
+        Self {
+            kind,
+            value: value.to_owned(),
+            rule,
+        }
+    }
+
+    /// What kind of value was refused.
+    pub fn kind(&self) -> ValueKind {
+        self.kind
+    }
+
+    /// The refused value, in full.
+    pub fn value(&self) -> &str {
+        &self.value
+    }
+
+    /// The rule the value breaks, in words.
+    pub fn rule(&self) -> &'static str {
+        self.rule
+    }
+}
 
 #[cfg(test)]
 mod tests {

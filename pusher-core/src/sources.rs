@@ -5,8 +5,6 @@
 
 use std::time::Duration;
 
-use crate::error::RandomError;
-
 /// The length of an encryption nonce (XSalsa20), in bytes.
 pub const NONCE_LEN: usize = 24;
 
@@ -78,6 +76,11 @@ impl NonceSource for OsRandom {
         Ok(nonce)
     }
 }
+
+/// The source of randomness failed.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("random source failed: {0}")]
+pub struct RandomError(pub String);
 
 #[cfg(test)]
 mod tests {

@@ -25,7 +25,8 @@ use subtle::ConstantTimeEq;
 
 use crate::config::{Config, MasterKey, Secret};
 use crate::encryption;
-use crate::error::WebhookError;
+use crate::encryption::DecryptError;
+use crate::error::quote;
 use crate::signing::hmac_sha256;
 
 /// The header naming the app key the webhook was signed for.
@@ -278,6 +279,46 @@ pub enum WebhookEvent {
     Unknown {
         /// The event's JSON object.
         raw: serde_json::Value,
+    },
+}
+
+/// A webhook that does not verify or does not parse.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum WebhookError {
+    /// A required header is missing or not valid text.
+    #[error("missing or unreadable header {0}")]
+    MissingHeader(&'static str),
+    /// The `X-Pusher-Key` header names no configured key.
+    #[error("webhook key {} is not a configured key", quote(.0))]
+    UnknownKey(String),
+    /// The `X-Pusher-Signature` header is not 64 hex digits.
+    #[error("webhook signature is not 64 hex digits")]
+    MalformedSignature,
+    /// The signature does not match the body.
+    #[error("webhook signature does not match the body")]
+    SignatureMismatch,
+    /// The body is not the expected JSON.
+    #[error("webhook body is not the expected JSON")]
+    InvalidBody(#[source] serde_json::Error),
+    /// The webhook's `time_ms` is outside the accepted window around now.
+    #[error("webhook time_ms {time_ms} is {age_ms} ms from now, outside the accepted {window_ms} ms")]
+    Stale {
+        /// The webhook's timestamp (Unix milliseconds).
+        time_ms: u64,
+        /// How far it is from now, in milliseconds.
+        age_ms: u64,
+        /// The accepted window, in milliseconds.
+        window_ms: u64,
+    },
+    /// The data of an encrypted channel's event could not be decrypted.
+    #[error("could not decrypt the data of an event on channel {}", quote(.channel))]
+    Decrypt {
+        /// The channel.
+        channel: String,
+        /// Why.
+        #[source]
+        source: DecryptError,
     },
 }
 

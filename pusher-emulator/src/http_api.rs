@@ -14,7 +14,7 @@ use http::header::{ALLOW, CONTENT_TYPE, HeaderValue};
 use http::{Method, Request, Response, StatusCode};
 use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
 use hyper::body::{Bytes, Incoming};
-use pusher_core::api::{MAX_BATCH_EVENTS, MAX_TRIGGER_CHANNELS};
+use pusher_core::limits::{MAX_BATCH_EVENTS, MAX_TRIGGER_CHANNELS};
 use pusher_core::signing::{body_md5, hmac_sha256_hex, string_to_sign};
 use pusher_core::{ChannelKind, ChannelName, SocketId, UserId};
 use serde_json::{Map, Value, json};
@@ -28,7 +28,7 @@ pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 pub const TIMESTAMP_WINDOW_SECS: u64 = 600;
 
 /// The longest event name, in characters.
-const MAX_EVENT_NAME_CHARS: usize = pusher_core::names::MAX_NAME_LEN;
+const MAX_EVENT_NAME_CHARS: usize = pusher_core::limits::MAX_NAME_LEN;
 
 /// The response body type of every route.
 pub(crate) type Body = Full<Bytes>;

@@ -85,7 +85,7 @@ use crate::state::{Hub, Settings};
 use crate::webhooks::WebhookUrl;
 
 /// The default ceiling on an event's `data`, in bytes (PROTOCOL §4).
-pub const DEFAULT_MAX_PAYLOAD_BYTES: usize = pusher_core::config::DEFAULT_MAX_PAYLOAD_BYTES;
+pub const DEFAULT_MAX_PAYLOAD_BYTES: usize = pusher_core::limits::DEFAULT_MAX_PAYLOAD_BYTES;
 
 /// The default `activity_timeout` announced to clients.
 pub const DEFAULT_ACTIVITY_TIMEOUT: Duration = Duration::from_secs(120);

@@ -416,7 +416,7 @@ impl Hub {
                 .unwrap_or_default();
             if let Some(user) = event
                 .channel
-                .strip_prefix(pusher_core::names::SERVER_TO_USER_PREFIX)
+                .strip_prefix(pusher_core::limits::SERVER_TO_USER_PREFIX)
             {
                 recipients.extend(
                     inner

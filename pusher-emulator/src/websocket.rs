@@ -333,7 +333,7 @@ impl Connection<'_> {
             // `#server-to-user-{id}`: for the connection signed in as that user (pusher-js
             // subscribes to it after `pusher:signin_success`).
             _ => {
-                let user = name.strip_prefix(pusher_core::names::SERVER_TO_USER_PREFIX);
+                let user = name.strip_prefix(pusher_core::limits::SERVER_TO_USER_PREFIX);
                 if user.is_none() || self.hub.signed_in_user(self.socket_id).as_deref() != user {
                     let error = format!("{name} is only for a connection signed in as that user");
                     return self.subscription_error(name, "AuthError", &error, 401);
@@ -427,7 +427,7 @@ impl Connection<'_> {
         if !self.hub.is_subscribed(self.socket_id, channel) {
             return refuse(&format!("this connection is not subscribed to {channel}"));
         }
-        if event.chars().count() > pusher_core::names::MAX_NAME_LEN {
+        if event.chars().count() > pusher_core::limits::MAX_NAME_LEN {
             return refuse("the event name is longer than 200 characters");
         }
         let data = match data {
@@ -458,7 +458,7 @@ fn parse_channel_data(channel_data: &str) -> Result<PresenceMember, String> {
         Some(Value::Number(n)) => n.to_string(),
         _ => return Err("channel_data must be a JSON object with a non-empty \"user_id\"".to_owned()),
     };
-    if user_id.chars().count() > pusher_core::names::MAX_NAME_LEN {
+    if user_id.chars().count() > pusher_core::limits::MAX_NAME_LEN {
         return Err("user_id is longer than 200 characters".to_owned());
     }
     Ok(PresenceMember {

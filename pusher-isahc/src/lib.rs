@@ -209,10 +209,10 @@ impl HttpClient for IsahcClient {
     fn send(&self, request: http::Request<Vec<u8>>) -> Result<http::Response<Vec<u8>>, TransportError> {
         #[cfg(feature = "tracing")]
         {
-            let span = pusher_core::trace::request_span!(&request);
+            let span = pusher_core::http_client::trace::request_span!(&request);
             let started = std::time::Instant::now();
             let outcome = span.in_scope(|| self.exchange_blocking(request));
-            pusher_core::trace::record_outcome!(&span, started, &outcome);
+            pusher_core::http_client::trace::record_outcome!(&span, started, &outcome);
             outcome
         }
         #[cfg(not(feature = "tracing"))]
@@ -235,14 +235,14 @@ impl AsyncHttpClient for IsahcClient {
     fn send(&self, request: http::Request<Vec<u8>>) -> Self::Future<'_> {
         #[cfg(feature = "tracing")]
         {
-            use pusher_core::trace::tracing::Instrument;
-            let span = pusher_core::trace::request_span!(&request);
+            use pusher_core::http_client::trace::tracing::Instrument;
+            let span = pusher_core::http_client::trace::request_span!(&request);
             let record_span = span.clone();
             let started = std::time::Instant::now();
             Box::pin(
                 async move {
                     let outcome = self.exchange_async(request).await;
-                    pusher_core::trace::record_outcome!(&record_span, started, &outcome);
+                    pusher_core::http_client::trace::record_outcome!(&record_span, started, &outcome);
                     outcome
                 }
                 .instrument(span),

@@ -64,16 +64,16 @@ pub(crate) fn into_http_response(
 /// The per-request span (see [`pusher_core::trace`]), expanded here so that its target stays
 /// this module's, for the async and the blocking client alike.
 #[cfg(feature = "tracing")]
-pub(crate) fn request_span(request: &http::Request<Vec<u8>>) -> pusher_core::trace::tracing::Span {
-    pusher_core::trace::request_span!(request)
+pub(crate) fn request_span(request: &http::Request<Vec<u8>>) -> pusher_core::http_client::trace::tracing::Span {
+    pusher_core::http_client::trace::request_span!(request)
 }
 
 /// Records the outcome of the request on its span.
 #[cfg(feature = "tracing")]
 pub(crate) fn record_outcome(
-    span: &pusher_core::trace::tracing::Span,
+    span: &pusher_core::http_client::trace::tracing::Span,
     started: std::time::Instant,
     outcome: &Result<http::Response<Vec<u8>>, TransportError>,
 ) {
-    pusher_core::trace::record_outcome!(span, started, outcome);
+    pusher_core::http_client::trace::record_outcome!(span, started, outcome);
 }

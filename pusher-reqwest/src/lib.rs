@@ -184,7 +184,7 @@ impl AsyncHttpClient for ReqwestClient {
     fn send(&self, request: http::Request<Vec<u8>>) -> Self::Future<'_> {
         #[cfg(feature = "tracing")]
         {
-            use pusher_core::trace::tracing::Instrument;
+            use pusher_core::http_client::trace::tracing::Instrument;
             let span = common::request_span(&request);
             let record_span = span.clone();
             let started = std::time::Instant::now();

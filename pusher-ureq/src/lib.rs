@@ -188,10 +188,10 @@ impl HttpClient for UreqClient {
     fn send(&self, request: http::Request<Vec<u8>>) -> Result<http::Response<Vec<u8>>, TransportError> {
         #[cfg(feature = "tracing")]
         {
-            let span = pusher_core::trace::request_span!(&request);
+            let span = pusher_core::http_client::trace::request_span!(&request);
             let started = std::time::Instant::now();
             let outcome = span.in_scope(|| self.exchange(request));
-            pusher_core::trace::record_outcome!(&span, started, &outcome);
+            pusher_core::http_client::trace::record_outcome!(&span, started, &outcome);
             outcome
         }
         #[cfg(not(feature = "tracing"))]

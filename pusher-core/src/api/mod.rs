@@ -20,6 +20,7 @@
 //! ```
 
 mod channels;
+mod error;
 mod notify;
 mod trigger;
 mod users;
@@ -29,15 +30,15 @@ use std::fmt;
 pub use channels::{
     ChannelState, ChannelsList, GetChannel, GetPresenceUsers, ListChannels, PresenceUser, PresenceUsers,
 };
-pub use notify::{MAX_INTERESTS, Notification, NotifyResponse, WebhookLevel};
+pub use error::RequestError;
+pub use notify::{Notification, NotifyResponse, WebhookLevel};
 pub use trigger::{
-    BatchEvent, BatchResponse, ChannelInfo, EventData, MAX_BATCH_EVENTS, MAX_TRIGGER_CHANNELS, ToEventData,
-    Trigger, TriggerBatch, TriggerResponse,
+    BatchEvent, BatchResponse, ChannelInfo, EventData, ToEventData, Trigger, TriggerBatch, TriggerResponse,
 };
 pub use users::{TerminateUserConnections, TerminateUserConnectionsResponse};
 
 use crate::config::Config;
-use crate::error::{RequestError, ResponseError};
+use crate::response::ResponseError;
 use crate::sources::{NoNonces, NonceSource};
 
 /// What building a request needs from outside: the time, and nonces for encryption.

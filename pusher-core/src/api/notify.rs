@@ -2,18 +2,14 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::RequestError;
 use super::{Operation, RequestContext};
 use crate::config::Config;
-use crate::error::{RequestError, ResponseError, ValidationError, ValueKind};
-use crate::names::is_name;
+use crate::limits::{self, MAX_INTERESTS};
+use crate::names::{ValidationError, ValueKind, check};
 use crate::request::Unsigned;
+use crate::response::ResponseError;
 use crate::response::parse_json;
-
-/// The most interests one notification may name.
-pub const MAX_INTERESTS: usize = 10;
-
-/// The longest interest name.
-const MAX_INTEREST_LEN: usize = 164;
 
 /// How much the push service reports to `webhook_url`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -56,15 +52,13 @@ impl Notification {
             .into_iter()
             .map(|i| {
                 let i = i.into();
-                if is_name(&i, MAX_INTEREST_LEN) {
-                    Ok(i)
-                } else {
-                    Err(ValidationError::new(
-                        ValueKind::Interest,
-                        &i,
-                        "must be 1 to 164 characters of A-Z a-z 0-9 - _ = @ , . ;",
-                    ))
-                }
+                check(
+                    ValueKind::Interest,
+                    &i,
+                    limits::is_interest,
+                    limits::INTEREST_RULE,
+                )?;
+                Ok(i)
             })
             .collect::<Result<_, _>>()?;
         Ok(Self {

@@ -4,19 +4,14 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use super::RequestError;
 use super::{ChannelAttribute, Operation, RequestContext, info_param};
 use crate::config::Config;
 use crate::encryption;
-use crate::error::{RequestError, ResponseError};
+use crate::limits::{MAX_BATCH_EVENTS, MAX_TRIGGER_CHANNELS};
 use crate::names::{ChannelName, EventName, SocketId, UserId};
 use crate::request::{Unsigned, app_path};
-use crate::response::parse_json;
-
-/// The most channels one trigger may name.
-pub const MAX_TRIGGER_CHANNELS: usize = 100;
-
-/// The most events one batch may hold (multi-tenant clusters).
-pub const MAX_BATCH_EVENTS: usize = 10;
+use crate::response::{ResponseError, parse_json};
 
 /// An event's `data`: always a string on the wire.
 ///

@@ -7,16 +7,18 @@
 //!
 //! [`request_span!`] and [`record_outcome!`] are macros rather than functions so that the span
 //! and its events take the target of the module that expands them: an adapter's spans stay under
-//! its own crate name (`pusher_ureq`, ...), where log filters expect them.
+//! its own crate name (`pusher_ureq`, ...), where log filters expect them. Most adapters need
+//! neither: [`traced!`](crate::http_client::traced) and
+//! [`traced_async!`](crate::http_client::traced_async) wrap a whole exchange in them.
 //!
 //! ```
 //! use pusher_core::TransportError;
 //!
 //! fn send(request: http::Request<Vec<u8>>) -> Result<http::Response<Vec<u8>>, TransportError> {
-//!     let span = pusher_core::trace::request_span!(&request);
+//!     let span = pusher_core::http_client::trace::request_span!(&request);
 //!     let started = std::time::Instant::now();
 //!     let outcome = span.in_scope(|| Ok(http::Response::new(Vec::new())));
-//!     pusher_core::trace::record_outcome!(&span, started, &outcome);
+//!     pusher_core::http_client::trace::record_outcome!(&span, started, &outcome);
 //!     outcome
 //! }
 //! # send(http::Request::new(Vec::new())).unwrap();
@@ -39,14 +41,14 @@ pub use crate::__pusher_request_span as request_span;
 #[macro_export]
 macro_rules! __pusher_request_span {
     ($request:expr $(,)?) => {{
-        let request: &$crate::trace::Request = $request;
-        $crate::trace::tracing::debug_span!(
+        let request: &$crate::http_client::trace::Request = $request;
+        $crate::http_client::trace::tracing::debug_span!(
             "pusher_http_request",
             method = %request.method(),
             path = request.uri().path(),
-            status = $crate::trace::tracing::field::Empty,
-            duration_ms = $crate::trace::tracing::field::Empty,
-            error = $crate::trace::tracing::field::Empty,
+            status = $crate::http_client::trace::tracing::field::Empty,
+            duration_ms = $crate::http_client::trace::tracing::field::Empty,
+            error = $crate::http_client::trace::tracing::field::Empty,
         )
     }};
 }
@@ -60,17 +62,20 @@ macro_rules! __pusher_request_span {
 #[macro_export]
 macro_rules! __pusher_record_outcome {
     ($span:expr, $started:expr, $outcome:expr $(,)?) => {{
-        let span: &$crate::trace::tracing::Span = $span;
-        let outcome: &$crate::trace::Outcome = $outcome;
-        span.record("duration_ms", $crate::trace::duration_ms($started));
+        let span: &$crate::http_client::trace::tracing::Span = $span;
+        let outcome: &$crate::http_client::trace::Outcome = $outcome;
+        span.record("duration_ms", $crate::http_client::trace::duration_ms($started));
         span.in_scope(|| match outcome {
             ::core::result::Result::Ok(response) => {
                 span.record("status", response.status().as_u16());
-                $crate::trace::tracing::debug!("response received");
+                $crate::http_client::trace::tracing::debug!("response received");
             }
             ::core::result::Result::Err(error) => {
-                span.record("error", $crate::trace::tracing::field::display(error.kind()));
-                $crate::trace::tracing::debug!("request failed");
+                span.record(
+                    "error",
+                    $crate::http_client::trace::tracing::field::display(error.kind()),
+                );
+                $crate::http_client::trace::tracing::debug!("request failed");
             }
         });
     }};

@@ -28,16 +28,16 @@ use crate::api::{
     TriggerResponse,
 };
 use crate::auth::{self, ChannelAuthorization, PresenceMember, UserAuthentication};
-use crate::config::{Config, ConfigBuilder, Scheme};
-use crate::error::{AuthError, BuildError, ConfigError, Error, RequestError, WebhookError};
-use crate::http_client::{AsyncHttpClient, BuildHttpClient, HttpClient, HttpOptions};
+use crate::config::Config;
+use crate::error::{AuthError, Error, RequestError, WebhookError};
+use crate::http_client::{AsyncHttpClient, Blocking, HttpClient};
 use crate::names::{ChannelName, EventName, SocketId, UserId};
 use crate::sources::{Clock, NonceSource};
 use crate::webhook::{Webhook, WebhookVerifier};
 
-/// Marks an [`HttpClient`] as the blocking client of a [`Pusher`]: `Pusher<Blocking<C>>`.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Blocking<C>(pub C);
+mod builder;
+
+pub use builder::{BuildError, PUSHER_URL_ENV, PusherBuilder};
 
 /// A Pusher Channels client over the HTTP client `C`. Cheap to clone when `C` is.
 #[derive(Clone)]
@@ -340,189 +340,4 @@ impl<C: AsyncHttpClient> Pusher<C> {
     }
 
     calls!(async; .await);
-}
-
-/// The name of the environment variable [`Pusher::from_env`] reads.
-pub const PUSHER_URL_ENV: &str = "PUSHER_URL";
-
-impl<C: BuildHttpClient> Pusher<C> {
-    /// A client for `api-{cluster}.pusher.com` with every default.
-    pub fn from_credentials(
-        app_id: impl Into<String>,
-        key: impl Into<String>,
-        secret: impl Into<String>,
-        cluster: impl Into<String>,
-    ) -> Result<Self, BuildError> {
-        Self::builder(app_id, key, secret).cluster(cluster).build()
-    }
-
-    /// A client for `http[s]://KEY:SECRET@HOST[:PORT]/apps/APP_ID` with every default.
-    pub fn from_url(url: &str) -> Result<Self, BuildError> {
-        Self::builder_from_url(url).build()
-    }
-
-    /// A client for the URL in the `PUSHER_URL` environment variable.
-    pub fn from_env() -> Result<Self, BuildError> {
-        let url = std::env::var(PUSHER_URL_ENV).map_err(|_| BuildError::MissingEnv(PUSHER_URL_ENV))?;
-        Self::from_url(&url)
-    }
-}
-
-impl<C> Pusher<C> {
-    /// A builder for every optional setting, starting from the three credentials.
-    pub fn builder(
-        app_id: impl Into<String>,
-        key: impl Into<String>,
-        secret: impl Into<String>,
-    ) -> PusherBuilder<C> {
-        PusherBuilder::from_config(Ok(ConfigBuilder::new(app_id, key, secret)))
-    }
-
-    /// A builder starting from a `PUSHER_URL`-style URL (an invalid URL fails at `build`).
-    pub fn builder_from_url(url: &str) -> PusherBuilder<C> {
-        PusherBuilder::from_config(ConfigBuilder::from_url(url))
-    }
-}
-
-/// Builds a [`Pusher`]: the configuration's settings, the HTTP client's and the sources of time and
-/// randomness.
-pub struct PusherBuilder<C> {
-    config: Result<ConfigBuilder, ConfigError>,
-    options: HttpOptions,
-    http: Option<C>,
-    clock: Option<Arc<dyn Clock>>,
-    nonces: Option<Arc<dyn NonceSource>>,
-}
-
-impl<C: fmt::Debug> fmt::Debug for PusherBuilder<C> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("PusherBuilder")
-            .field("config", &self.config)
-            .field("options", &self.options)
-            .field("http", &self.http)
-            .finish_non_exhaustive()
-    }
-}
-
-impl<C> PusherBuilder<C> {
-    fn from_config(config: Result<ConfigBuilder, ConfigError>) -> Self {
-        Self {
-            config,
-            options: HttpOptions::default(),
-            http: None,
-            clock: None,
-            nonces: None,
-        }
-    }
-
-    fn map_config(mut self, f: impl FnOnce(ConfigBuilder) -> ConfigBuilder) -> Self {
-        self.config = self.config.map(f);
-        self
-    }
-
-    /// Uses the cluster's host `api-{cluster}.pusher.com`.
-    pub fn cluster(self, cluster: impl Into<String>) -> Self {
-        self.map_config(|c| c.cluster(cluster))
-    }
-
-    /// Sends requests to this host (wins over the cluster).
-    pub fn host(self, host: impl Into<String>) -> Self {
-        self.map_config(|c| c.host(host))
-    }
-
-    /// An explicit port.
-    pub fn port(self, port: u16) -> Self {
-        self.map_config(|c| c.port(port))
-    }
-
-    /// HTTP or HTTPS (default HTTPS).
-    pub fn scheme(self, scheme: Scheme) -> Self {
-        self.map_config(|c| c.scheme(scheme))
-    }
-
-    /// The base64 master key for end-to-end encrypted channels.
-    pub fn encryption_master_key_base64(self, key: &str) -> Self {
-        self.map_config(|c| c.encryption_master_key_base64(key))
-    }
-
-    /// The ceiling on an event's `data` size as sent (default 10,240 bytes).
-    pub fn max_payload_bytes(self, bytes: usize) -> Self {
-        self.map_config(|c| c.max_payload_bytes(bytes))
-    }
-
-    /// The native push notification host.
-    pub fn notify_host(self, host: impl Into<String>) -> Self {
-        self.map_config(|c| c.notify_host(host))
-    }
-
-    /// The whole request's deadline (default 5 s). Ignored when an HTTP client is given.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = timeout;
-        self
-    }
-
-    /// The connection's deadline (default 5 s). Ignored when an HTTP client is given.
-    pub fn connect_timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.connect_timeout = timeout;
-        self
-    }
-
-    /// The largest response body read (default 8 MiB). Ignored when an HTTP client is given.
-    pub fn max_response_body(mut self, bytes: usize) -> Self {
-        self.options.max_response_body = bytes;
-        self
-    }
-
-    /// Uses this HTTP client instead of making one.
-    pub fn http_client(mut self, http: C) -> Self {
-        self.http = Some(http);
-        self
-    }
-
-    /// Uses this clock (default: the system clock).
-    pub fn clock(mut self, clock: impl Clock + 'static) -> Self {
-        self.clock = Some(Arc::new(clock));
-        self
-    }
-
-    /// Uses this nonce source (default: the operating system's random source).
-    pub fn nonces(mut self, nonces: impl NonceSource + 'static) -> Self {
-        self.nonces = Some(Arc::new(nonces));
-        self
-    }
-
-    /// Builds the client with `http`, whatever its type.
-    pub fn build_with(self, http: C) -> Result<Pusher<C>, BuildError> {
-        let config = self.config?.build()?;
-        #[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]
-        let (clock, nonces): (Arc<dyn Clock>, Arc<dyn NonceSource>) = (
-            self.clock
-                .unwrap_or_else(|| Arc::new(crate::sources::SystemClock)),
-            self.nonces.unwrap_or_else(|| Arc::new(crate::sources::OsRandom)),
-        );
-        #[cfg(all(target_arch = "wasm32", target_os = "unknown"))]
-        let (clock, nonces) = (
-            self.clock.ok_or(BuildError::NoDefaultSource("clock"))?,
-            self.nonces.ok_or(BuildError::NoDefaultSource("nonce source"))?,
-        );
-        Ok(Pusher {
-            webhooks: WebhookVerifier::new(&config),
-            config,
-            clock,
-            nonces,
-            http,
-        })
-    }
-
-    /// Builds the client, making the HTTP client from the timeouts and body cap unless one was given.
-    pub fn build(mut self) -> Result<Pusher<C>, BuildError>
-    where
-        C: BuildHttpClient,
-    {
-        let http = match self.http.take() {
-            Some(http) => http,
-            None => C::build_http_client(&self.options).map_err(BuildError::Http)?,
-        };
-        self.build_with(http)
-    }
 }

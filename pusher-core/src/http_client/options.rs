@@ -1,89 +1,29 @@
-//! The HTTP seam: what an HTTP stack must do for the generic client.
-//!
-//! Both traits move one `http::Request<Vec<u8>>` to the server and bring back its
-//! `http::Response<Vec<u8>>`, whatever the status: a 404 or a 500 is a response, not a
-//! [`TransportError`]. Closures implement them, so a test or an unusual runtime needs no adapter crate:
-//!
-//! ```
-//! use pusher_core::{HttpClient, TransportError};
-//!
-//! let client = |request: http::Request<Vec<u8>>| -> Result<http::Response<Vec<u8>>, TransportError> {
-//!     assert_eq!(request.method(), http::Method::POST);
-//!     Ok(http::Response::new(b"{}".to_vec()))
-//! };
-//! let response = client.send(http::Request::post("http://127.0.0.1/").body(Vec::new()).unwrap()).unwrap();
-//! assert_eq!(response.body(), b"{}");
-//! ```
+//! The settings every HTTP client adapter honours, and the builder that makes a client from them.
 
 use std::fmt;
-use std::future::Future;
 use std::marker::PhantomData;
 use std::time::Duration;
 
-use crate::error::TransportError;
-
-/// A blocking HTTP client.
-pub trait HttpClient {
-    /// Sends `request` and returns the server's response, whatever its status.
-    fn send(&self, request: http::Request<Vec<u8>>) -> Result<http::Response<Vec<u8>>, TransportError>;
-}
-
-impl<F> HttpClient for F
-where
-    F: Fn(http::Request<Vec<u8>>) -> Result<http::Response<Vec<u8>>, TransportError>,
-{
-    fn send(&self, request: http::Request<Vec<u8>>) -> Result<http::Response<Vec<u8>>, TransportError> {
-        self(request)
-    }
-}
-
-/// An asynchronous HTTP client.
-///
-/// The future is an associated type so that its `Send`-ness shows through: the generic client's
-/// futures are `Send` exactly when this one is.
-pub trait AsyncHttpClient {
-    /// The future [`send`](AsyncHttpClient::send) returns.
-    type Future<'a>: Future<Output = Result<http::Response<Vec<u8>>, TransportError>>
-    where
-        Self: 'a;
-
-    /// Sends `request` and resolves to the server's response, whatever its status.
-    fn send(&self, request: http::Request<Vec<u8>>) -> Self::Future<'_>;
-}
-
-impl<F, Fut> AsyncHttpClient for F
-where
-    F: Fn(http::Request<Vec<u8>>) -> Fut,
-    Fut: Future<Output = Result<http::Response<Vec<u8>>, TransportError>>,
-{
-    type Future<'a>
-        = Fut
-    where
-        Self: 'a;
-
-    fn send(&self, request: http::Request<Vec<u8>>) -> Self::Future<'_> {
-        self(request)
-    }
-}
+use super::TransportError;
 
 /// The settings every HTTP client adapter honours.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct HttpOptions {
     /// The whole request's deadline (default 5 s).
-    pub timeout: std::time::Duration,
+    pub timeout: Duration,
     /// The connection's deadline (default 5 s).
-    pub connect_timeout: std::time::Duration,
+    pub connect_timeout: Duration,
     /// The largest response body read; a larger one is a
-    /// [`BodyTooLarge`](crate::TransportErrorKind::BodyTooLarge) error (default 8 MiB).
+    /// [`BodyTooLarge`](super::TransportErrorKind::BodyTooLarge) error (default 8 MiB).
     pub max_response_body: usize,
 }
 
 impl HttpOptions {
     /// The default request timeout: 5 seconds.
-    pub const DEFAULT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
+    pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(5);
     /// The default connect timeout: 5 seconds.
-    pub const DEFAULT_CONNECT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
+    pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
     /// The default response body cap: 8 MiB.
     pub const DEFAULT_MAX_RESPONSE_BODY: usize = 8 * 1024 * 1024;
 }
@@ -104,6 +44,34 @@ pub trait BuildHttpClient: Sized {
     /// Makes a client honouring `options`.
     fn build_http_client(options: &HttpOptions) -> Result<Self, TransportError>;
 }
+
+/// The setters of [`HttpOptions`], written once for every builder that carries them in a field
+/// named `options`: [`HttpClientBuilder`] and [`PusherBuilder`](crate::PusherBuilder).
+macro_rules! http_option_setters {
+    (impl<$c:ident> $builder:ty) => {
+        impl<$c> $builder {
+            /// The whole-request timeout: connect, send, and receive the full response
+            /// (default 5 s).
+            pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+                self.options.timeout = timeout;
+                self
+            }
+
+            /// The connect timeout (default 5 s).
+            pub fn connect_timeout(mut self, connect_timeout: std::time::Duration) -> Self {
+                self.options.connect_timeout = connect_timeout;
+                self
+            }
+
+            /// The response body cap, in bytes (default 8 MiB).
+            pub fn max_response_body(mut self, max_response_body: usize) -> Self {
+                self.options.max_response_body = max_response_body;
+                self
+            }
+        }
+    };
+}
+pub(crate) use http_option_setters;
 
 /// Builds an HTTP client `C` from [`HttpOptions`], starting from their defaults.
 ///
@@ -149,24 +117,6 @@ impl<C> HttpClientBuilder<C> {
         }
     }
 
-    /// The whole-request timeout: connect, send, and receive the full response (default 5 s).
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.options.timeout = timeout;
-        self
-    }
-
-    /// The connect timeout (default 5 s).
-    pub fn connect_timeout(mut self, connect_timeout: Duration) -> Self {
-        self.options.connect_timeout = connect_timeout;
-        self
-    }
-
-    /// The response body cap, in bytes (default 8 MiB).
-    pub fn max_response_body(mut self, max_response_body: usize) -> Self {
-        self.options.max_response_body = max_response_body;
-        self
-    }
-
     /// The options set so far.
     pub fn options(&self) -> &HttpOptions {
         &self.options
@@ -186,6 +136,8 @@ impl<C> HttpClientBuilder<C> {
         C::build_http_client(&self.options)
     }
 }
+
+http_option_setters!(impl<C> HttpClientBuilder<C>);
 
 impl<C> Default for HttpClientBuilder<C> {
     fn default() -> Self {
@@ -208,12 +160,6 @@ impl<C> fmt::Debug for HttpClientBuilder<C> {
             .field("client", &std::any::type_name::<C>())
             .field("options", &self.options)
             .finish()
-    }
-}
-
-impl<C: BuildHttpClient> BuildHttpClient for crate::Blocking<C> {
-    fn build_http_client(options: &HttpOptions) -> Result<Self, TransportError> {
-        C::build_http_client(options).map(crate::Blocking)
     }
 }
 
@@ -253,13 +199,5 @@ mod tests {
         assert_eq!(options.map(|o| o.max_response_body), Some(42));
         assert_eq!(copy.options().max_response_body, 42);
         assert!(format!("{copy:?}").contains("max_response_body: 42"));
-    }
-
-    #[test]
-    fn blocking_wrapper_builds_through_the_inner_client() {
-        let built = HttpClientBuilder::<crate::Blocking<Recorded>>::new()
-            .max_response_body(9)
-            .build();
-        assert_eq!(built.map(|b| b.0.0.max_response_body).ok(), Some(9));
     }
 }
