@@ -61,6 +61,12 @@ pub use sources::{Clock, NONCE_LEN, NoNonces, NonceSource};
 #[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]
 pub use sources::{OsRandom, SystemClock};
 
+/// What the exported macros expand to.
+#[doc(hidden)]
+pub mod __private {
+    pub use http;
+}
+
 /// The README's examples, compiled and run as doctests.
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]

@@ -43,13 +43,14 @@
 //!
 //! [`IsahcClient::new`] and [`IsahcClient::builder`] start from:
 //!
-//! - a whole-request timeout of 5 s ([`DEFAULT_TIMEOUT`]), curl's `CURLOPT_TIMEOUT`: connect,
-//!   request, response head and body;
-//! - a connect timeout of 5 s ([`DEFAULT_CONNECT_TIMEOUT`]);
-//! - a response body cap of 8 MiB ([`DEFAULT_MAX_RESPONSE_BODY`]): the body is read incrementally and
-//!   the call fails with [`TransportErrorKind::BodyTooLarge`](pusher_core::TransportErrorKind) as soon
-//!   as it goes over (at once when `Content-Length` already says so); dropping the body aborts the
-//!   transfer, so a huge or endless body never costs more than the cap in memory;
+//! - a whole-request timeout of 5 s ([`HttpOptions::DEFAULT_TIMEOUT`]), curl's `CURLOPT_TIMEOUT`:
+//!   connect, request, response head and body;
+//! - a connect timeout of 5 s ([`HttpOptions::DEFAULT_CONNECT_TIMEOUT`]);
+//! - a response body cap of 8 MiB ([`HttpOptions::DEFAULT_MAX_RESPONSE_BODY`]): the body is read
+//!   incrementally and the call fails with
+//!   [`TransportErrorKind::BodyTooLarge`](pusher_core::TransportErrorKind) as soon as it goes over
+//!   (at once when `Content-Length` already says so); dropping the body aborts the transfer, so a
+//!   huge or endless body never costs more than the cap in memory;
 //! - redirects are not followed (a 3xx is a response), no automatic decompression (no
 //!   `Accept-Encoding` is added and bodies arrive as sent), and no `Expect: 100-continue` round trip
 //!   before request bodies.
@@ -76,7 +77,8 @@
 //!
 //! Failures are [`pusher_core::TransportError`]s with the isahc error as their source: `Timeout`
 //! when a timeout fired, `Connect` when no connection could be made (refused, DNS, TLS), `BodyTooLarge`
-//! over the cap, `Other` for anything else (reset, malformed HTTP).
+//! over the cap, `Other` for anything else (reset, malformed HTTP). The mapping is in
+//! `src/error.rs`.
 //!
 //! # Bring your own client
 //!
@@ -94,34 +96,20 @@
 //!   and curl's wire log at `TRACE` (target `isahc::wire`) holds headers; filter those targets
 //!   below `DEBUG` (e.g. `isahc=info`) wherever request logs are kept.
 
-use std::future::Future;
-use std::io::{self, Read};
-use std::pin::Pin;
-use std::time::Duration;
+mod error;
 
 use futures_lite::AsyncReadExt;
 use isahc::config::{Configurable, ExpectContinue, RedirectPolicy};
-use pusher_core::{
-    AsyncHttpClient, BuildHttpClient, HttpClient, HttpClientBuilder, HttpOptions, TransportError,
-    TransportErrorKind,
-};
+use pusher_core::http_client::{CappedBody, adapter_client};
+use pusher_core::{BuildHttpClient, HttpOptions, TransportError};
 
-/// The default whole-request timeout: 5 seconds.
-pub const DEFAULT_TIMEOUT: Duration = HttpOptions::DEFAULT_TIMEOUT;
-
-/// The default connect timeout: 5 seconds.
-pub const DEFAULT_CONNECT_TIMEOUT: Duration = HttpOptions::DEFAULT_CONNECT_TIMEOUT;
-
-/// The default response body cap: 8 MiB.
-pub const DEFAULT_MAX_RESPONSE_BODY: usize = HttpOptions::DEFAULT_MAX_RESPONSE_BODY;
-
-/// A blocking and asynchronous HTTP client for the Pusher API over [`isahc::HttpClient`].
-///
-/// Cheap to clone: clones share one curl agent and connection cache.
-#[derive(Debug, Clone)]
-pub struct IsahcClient {
-    inner: isahc::HttpClient,
-    max_response_body: usize,
+adapter_client! {
+    /// A blocking and asynchronous HTTP client for the Pusher API over [`isahc::HttpClient`].
+    ///
+    /// Cheap to clone: clones share one curl agent and connection cache.
+    pub struct IsahcClient(inner: isahc::HttpClient);
+    impl HttpClient by exchange_blocking;
+    impl AsyncHttpClient by exchange_async;
 }
 
 impl IsahcClient {
@@ -136,47 +124,6 @@ impl IsahcClient {
         Self::builder()
             .build()
             .expect("the isahc client could not be built (curl initialization failed)")
-    }
-
-    /// A builder starting from the [defaults](crate#defaults); its `build` fails as
-    /// [`build_http_client`](BuildHttpClient::build_http_client) does.
-    pub fn builder() -> HttpClientBuilder<IsahcClient> {
-        HttpClientBuilder::new()
-    }
-
-    /// Sets the response body cap, in bytes.
-    #[must_use]
-    pub fn with_max_response_body(mut self, max_response_body: usize) -> Self {
-        self.max_response_body = max_response_body;
-        self
-    }
-
-    /// The response body cap, in bytes.
-    pub fn max_response_body(&self) -> usize {
-        self.max_response_body
-    }
-
-    /// The wrapped `isahc::HttpClient`.
-    pub fn inner(&self) -> &isahc::HttpClient {
-        &self.inner
-    }
-}
-
-impl Default for IsahcClient {
-    /// As [`IsahcClient::new`].
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl From<isahc::HttpClient> for IsahcClient {
-    /// Wraps a client configured elsewhere, with the default body cap; see
-    /// [Bring your own client](crate#bring-your-own-client).
-    fn from(inner: isahc::HttpClient) -> Self {
-        IsahcClient {
-            inner,
-            max_response_body: DEFAULT_MAX_RESPONSE_BODY,
-        }
     }
 }
 
@@ -197,61 +144,8 @@ impl BuildHttpClient for IsahcClient {
             .automatic_decompression(false)
             .expect_continue(ExpectContinue::disabled())
             .build()
-            .map_err(|e| TransportError::new(TransportErrorKind::Other, e))?;
-        Ok(IsahcClient {
-            inner,
-            max_response_body: options.max_response_body,
-        })
-    }
-}
-
-impl HttpClient for IsahcClient {
-    fn send(&self, request: http::Request<Vec<u8>>) -> Result<http::Response<Vec<u8>>, TransportError> {
-        #[cfg(feature = "tracing")]
-        {
-            let span = pusher_core::http_client::trace::request_span!(&request);
-            let started = std::time::Instant::now();
-            let outcome = span.in_scope(|| self.exchange_blocking(request));
-            pusher_core::http_client::trace::record_outcome!(&span, started, &outcome);
-            outcome
-        }
-        #[cfg(not(feature = "tracing"))]
-        {
-            self.exchange_blocking(request)
-        }
-    }
-}
-
-/// The future of [`IsahcClient`]'s [`AsyncHttpClient::send`].
-pub type ResponseFuture<'a> =
-    Pin<Box<dyn Future<Output = Result<http::Response<Vec<u8>>, TransportError>> + Send + 'a>>;
-
-impl AsyncHttpClient for IsahcClient {
-    type Future<'a>
-        = ResponseFuture<'a>
-    where
-        Self: 'a;
-
-    fn send(&self, request: http::Request<Vec<u8>>) -> Self::Future<'_> {
-        #[cfg(feature = "tracing")]
-        {
-            use pusher_core::http_client::trace::tracing::Instrument;
-            let span = pusher_core::http_client::trace::request_span!(&request);
-            let record_span = span.clone();
-            let started = std::time::Instant::now();
-            Box::pin(
-                async move {
-                    let outcome = self.exchange_async(request).await;
-                    pusher_core::http_client::trace::record_outcome!(&record_span, started, &outcome);
-                    outcome
-                }
-                .instrument(span),
-            )
-        }
-        #[cfg(not(feature = "tracing"))]
-        {
-            Box::pin(self.exchange_async(request))
-        }
+            .map_err(error::building)?;
+        Ok(Self::from(inner).with_max_response_body(options.max_response_body))
     }
 }
 
@@ -260,82 +154,29 @@ impl IsahcClient {
         &self,
         request: http::Request<Vec<u8>>,
     ) -> Result<http::Response<Vec<u8>>, TransportError> {
-        let limit = self.max_response_body;
-        let head = request.method() == http::Method::HEAD;
-        let response = self.inner.send(request).map_err(from_isahc)?;
-        let (parts, body) = response.into_parts();
-        if !head && announced_too_large(&parts.headers, limit) {
-            return Err(TransportError::body_too_large(limit));
-        }
-        let mut bytes = Vec::new();
-        // One byte past the cap tells "exactly the cap" from "over it" without reading further.
-        body.take((limit as u64).saturating_add(1))
-            .read_to_end(&mut bytes)
-            .map_err(from_io)?;
-        if bytes.len() > limit {
-            return Err(TransportError::body_too_large(limit));
-        }
-        Ok(http::Response::from_parts(parts, bytes))
+        let method = request.method().clone();
+        let (parts, body) = self.inner.send(request).map_err(error::from_isahc)?.into_parts();
+        let body = CappedBody::new(self.max_response_body, &method, &parts.headers)?
+            .read_to_end(body, error::from_io)?;
+        Ok(http::Response::from_parts(parts, body))
     }
 
     async fn exchange_async(
         &self,
         request: http::Request<Vec<u8>>,
     ) -> Result<http::Response<Vec<u8>>, TransportError> {
-        let limit = self.max_response_body;
-        let head = request.method() == http::Method::HEAD;
-        let response = self.inner.send_async(request).await.map_err(from_isahc)?;
-        let (parts, body) = response.into_parts();
-        if !head && announced_too_large(&parts.headers, limit) {
-            return Err(TransportError::body_too_large(limit));
+        let method = request.method().clone();
+        let response = self.inner.send_async(request).await.map_err(error::from_isahc)?;
+        let (parts, mut body) = response.into_parts();
+        let mut capped = CappedBody::new(self.max_response_body, &method, &parts.headers)?;
+        let mut chunk = vec![0; 16 * 1024];
+        loop {
+            let read = body.read(&mut chunk).await.map_err(error::from_io)?;
+            if read == 0 {
+                break;
+            }
+            capped.push(&chunk[..read])?;
         }
-        let mut bytes = Vec::new();
-        body.take((limit as u64).saturating_add(1))
-            .read_to_end(&mut bytes)
-            .await
-            .map_err(from_io)?;
-        if bytes.len() > limit {
-            return Err(TransportError::body_too_large(limit));
-        }
-        Ok(http::Response::from_parts(parts, bytes))
+        Ok(http::Response::from_parts(parts, capped.into_bytes()))
     }
-}
-
-/// Whether the response's `Content-Length` is over `limit` before any byte is read.
-fn announced_too_large(headers: &http::HeaderMap, limit: usize) -> bool {
-    headers
-        .get(http::header::CONTENT_LENGTH)
-        .and_then(|value| value.to_str().ok())
-        .and_then(|value| value.trim().parse::<u64>().ok())
-        .is_some_and(|length| length > limit as u64)
-}
-
-fn from_isahc(error: isahc::Error) -> TransportError {
-    use isahc::error::ErrorKind;
-    let kind = match error.kind() {
-        ErrorKind::Timeout => TransportErrorKind::Timeout,
-        ErrorKind::ConnectionFailed
-        | ErrorKind::NameResolution
-        | ErrorKind::TlsEngine
-        | ErrorKind::BadServerCertificate
-        | ErrorKind::BadClientCertificate => TransportErrorKind::Connect,
-        _ => TransportErrorKind::Other,
-    };
-    TransportError::new(kind, error)
-}
-
-/// An error reading the body: isahc's own error inside an `io::Error`, or a plain one.
-fn from_io(error: io::Error) -> TransportError {
-    if error.get_ref().is_some_and(|inner| inner.is::<isahc::Error>()) {
-        match error.into_inner().map(|inner| inner.downcast::<isahc::Error>()) {
-            Some(Ok(isahc_error)) => return from_isahc(*isahc_error),
-            Some(Err(other)) => return TransportError::new(TransportErrorKind::Other, other),
-            None => return TransportError::from_kind(TransportErrorKind::Other),
-        }
-    }
-    let kind = match error.kind() {
-        io::ErrorKind::TimedOut => TransportErrorKind::Timeout,
-        _ => TransportErrorKind::Other,
-    };
-    TransportError::new(kind, error)
 }

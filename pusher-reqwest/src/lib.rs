@@ -34,13 +34,14 @@
 //!
 //! [`ReqwestClient::new`] and [`ReqwestClient::builder`] start from:
 //!
-//! - a whole-request timeout of 5 s ([`DEFAULT_TIMEOUT`]), covering connect, request, response
-//!   head and body;
-//! - a connect timeout of 5 s ([`DEFAULT_CONNECT_TIMEOUT`]);
-//! - a response body cap of 8 MiB ([`DEFAULT_MAX_RESPONSE_BODY`]): the body is read piece by piece
-//!   and the call fails with [`TransportErrorKind::BodyTooLarge`](pusher_core::TransportErrorKind)
-//!   as soon as it goes over (at once when `Content-Length` already says so), so a huge or endless
-//!   body never costs more than the cap in memory;
+//! - a whole-request timeout of 5 s ([`HttpOptions::DEFAULT_TIMEOUT`]), covering connect, request,
+//!   response head and body;
+//! - a connect timeout of 5 s ([`HttpOptions::DEFAULT_CONNECT_TIMEOUT`]);
+//! - a response body cap of 8 MiB ([`HttpOptions::DEFAULT_MAX_RESPONSE_BODY`]): the body is read
+//!   piece by piece and the call fails with
+//!   [`TransportErrorKind::BodyTooLarge`](pusher_core::TransportErrorKind) as soon as it goes over
+//!   (at once when `Content-Length` already says so), so a huge or endless body never costs more
+//!   than the cap in memory;
 //! - redirects are not followed: a 3xx comes back as a response like any other status.
 //!
 //! Clones share one connection pool (a `reqwest::Client` is a handle), so clone freely.
@@ -49,7 +50,8 @@
 //!
 //! Failures are [`pusher_core::TransportError`]s with the reqwest error as their source:
 //! `Timeout` when a timeout fired, `Connect` when no connection could be made (refused, DNS, TLS
-//! handshake), `BodyTooLarge` over the cap, `Other` for anything else (reset, malformed HTTP).
+//! handshake), `BodyTooLarge` over the cap, `Other` for anything else (reset, malformed HTTP). The
+//! mapping is in `src/error.rs`.
 //!
 //! # Bring your own client
 //!
@@ -72,25 +74,19 @@
 //! decoding, system proxy discovery) is switched on. With neither TLS feature only `http://` URLs
 //! work.
 
-mod common;
-
 #[cfg(feature = "blocking")]
 pub mod blocking;
+mod error;
 
-use std::future::Future;
-use std::pin::Pin;
+use pusher_core::http_client::{CappedBody, adapter_client};
+use pusher_core::{BuildHttpClient, HttpOptions, TransportError};
 
-use pusher_core::{AsyncHttpClient, BuildHttpClient, HttpClientBuilder, HttpOptions, TransportError};
-
-pub use common::{DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BODY, DEFAULT_TIMEOUT};
-
-/// An asynchronous HTTP client for the Pusher API over [`reqwest::Client`].
-///
-/// Cheap to clone: clones share one connection pool. Needs a Tokio runtime to run its futures.
-#[derive(Debug, Clone)]
-pub struct ReqwestClient {
-    inner: reqwest::Client,
-    max_response_body: usize,
+adapter_client! {
+    /// An asynchronous HTTP client for the Pusher API over [`reqwest::Client`].
+    ///
+    /// Cheap to clone: clones share one connection pool. Needs a Tokio runtime to run its futures.
+    pub struct ReqwestClient(inner: reqwest::Client);
+    impl AsyncHttpClient by exchange;
 }
 
 impl ReqwestClient {
@@ -106,48 +102,20 @@ impl ReqwestClient {
             .build()
             .expect("the reqwest client could not be built (TLS backend initialization failed)")
     }
-
-    /// A builder starting from the [defaults](crate#defaults); its `build` fails as
-    /// [`build_http_client`](BuildHttpClient::build_http_client) does.
-    pub fn builder() -> HttpClientBuilder<ReqwestClient> {
-        HttpClientBuilder::new()
-    }
-
-    /// Sets the response body cap, in bytes.
-    #[must_use]
-    pub fn with_max_response_body(mut self, max_response_body: usize) -> Self {
-        self.max_response_body = max_response_body;
-        self
-    }
-
-    /// The response body cap, in bytes.
-    pub fn max_response_body(&self) -> usize {
-        self.max_response_body
-    }
-
-    /// The wrapped `reqwest::Client`.
-    pub fn inner(&self) -> &reqwest::Client {
-        &self.inner
-    }
 }
 
-impl Default for ReqwestClient {
-    /// As [`ReqwestClient::new`].
-    fn default() -> Self {
-        Self::new()
-    }
+/// Applies the options to a reqwest client builder, async or blocking (their settings have the
+/// same names): the timeouts, and no redirects, so that a 3xx comes back as a response.
+macro_rules! configured {
+    ($builder:expr, $options:expr) => {
+        $builder
+            .timeout($options.timeout)
+            .connect_timeout($options.connect_timeout)
+            .redirect(reqwest::redirect::Policy::none())
+    };
 }
-
-impl From<reqwest::Client> for ReqwestClient {
-    /// Wraps a client configured elsewhere, with the default body cap; see
-    /// [Bring your own client](crate#bring-your-own-client).
-    fn from(inner: reqwest::Client) -> Self {
-        ReqwestClient {
-            inner,
-            max_response_body: DEFAULT_MAX_RESPONSE_BODY,
-        }
-    }
-}
+#[cfg(feature = "blocking")]
+pub(crate) use configured;
 
 impl BuildHttpClient for ReqwestClient {
     /// A client with the options' timeouts and body cap, not following redirects: what
@@ -158,71 +126,45 @@ impl BuildHttpClient for ReqwestClient {
     /// A [`TransportError`] of kind `Other` (with reqwest's error as source) when reqwest cannot
     /// build its client, e.g. when the TLS backend fails to initialize.
     fn build_http_client(options: &HttpOptions) -> Result<Self, TransportError> {
-        let inner = reqwest::Client::builder()
-            .timeout(options.timeout)
-            .connect_timeout(options.connect_timeout)
-            .redirect(reqwest::redirect::Policy::none())
+        let inner = configured!(reqwest::Client::builder(), options)
             .build()
-            .map_err(|e| TransportError::new(pusher_core::TransportErrorKind::Other, e))?;
-        Ok(ReqwestClient {
-            inner,
-            max_response_body: options.max_response_body,
-        })
+            .map_err(error::building)?;
+        Ok(Self::from(inner).with_max_response_body(options.max_response_body))
     }
 }
 
-/// The future of [`ReqwestClient::send`](AsyncHttpClient::send).
-pub type ResponseFuture<'a> =
-    Pin<Box<dyn Future<Output = Result<http::Response<Vec<u8>>, TransportError>> + Send + 'a>>;
-
-impl AsyncHttpClient for ReqwestClient {
-    type Future<'a>
-        = ResponseFuture<'a>
-    where
-        Self: 'a;
-
-    fn send(&self, request: http::Request<Vec<u8>>) -> Self::Future<'_> {
-        #[cfg(feature = "tracing")]
-        {
-            use pusher_core::http_client::trace::tracing::Instrument;
-            let span = common::request_span(&request);
-            let record_span = span.clone();
-            let started = std::time::Instant::now();
-            Box::pin(
-                async move {
-                    let outcome = exchange(&self.inner, self.max_response_body, request).await;
-                    common::record_outcome(&record_span, started, &outcome);
-                    outcome
-                }
-                .instrument(span),
-            )
+impl ReqwestClient {
+    async fn exchange(
+        &self,
+        request: http::Request<Vec<u8>>,
+    ) -> Result<http::Response<Vec<u8>>, TransportError> {
+        let method = request.method().clone();
+        let request = reqwest::Request::try_from(request).map_err(error::from_reqwest)?;
+        let mut response = self.inner.execute(request).await.map_err(error::from_reqwest)?;
+        let headers = std::mem::take(response.headers_mut());
+        let mut body = CappedBody::new(self.max_response_body, &method, &headers)?;
+        while let Some(chunk) = response.chunk().await.map_err(error::from_reqwest)? {
+            body.push(&chunk)?;
         }
-        #[cfg(not(feature = "tracing"))]
-        {
-            Box::pin(exchange(&self.inner, self.max_response_body, request))
-        }
+        Ok(into_http_response(
+            response.status(),
+            response.version(),
+            headers,
+            body.into_bytes(),
+        ))
     }
 }
 
-async fn exchange(
-    client: &reqwest::Client,
-    limit: usize,
-    request: http::Request<Vec<u8>>,
-) -> Result<http::Response<Vec<u8>>, TransportError> {
-    let request = reqwest::Request::try_from(request).map_err(common::from_reqwest)?;
-    let mut response = client.execute(request).await.map_err(common::from_reqwest)?;
-    if common::announced_too_large(response.content_length(), limit) {
-        return Err(TransportError::body_too_large(limit));
-    }
-    let status = response.status();
-    let version = response.version();
-    let headers = std::mem::take(response.headers_mut());
-    let mut body = Vec::new();
-    while let Some(chunk) = response.chunk().await.map_err(common::from_reqwest)? {
-        if chunk.len() > limit - body.len() {
-            return Err(TransportError::body_too_large(limit));
-        }
-        body.extend_from_slice(&chunk);
-    }
-    Ok(common::into_http_response(status, version, headers, body))
+/// A reqwest response's head (async or blocking) with its body read.
+pub(crate) fn into_http_response(
+    status: http::StatusCode,
+    version: http::Version,
+    headers: http::HeaderMap,
+    body: Vec<u8>,
+) -> http::Response<Vec<u8>> {
+    let mut response = http::Response::new(body);
+    *response.status_mut() = status;
+    *response.version_mut() = version;
+    *response.headers_mut() = headers;
+    response
 }

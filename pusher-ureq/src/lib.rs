@@ -32,13 +32,14 @@
 //!
 //! [`UreqClient::new`] and [`UreqClient::builder`] start from:
 //!
-//! - a whole-request timeout of 5 s ([`DEFAULT_TIMEOUT`]), ureq's `timeout_global`: resolve,
-//!   connect, send, response head and body;
-//! - a connect timeout of 5 s ([`DEFAULT_CONNECT_TIMEOUT`]);
-//! - a response body cap of 8 MiB ([`DEFAULT_MAX_RESPONSE_BODY`]): the body is read incrementally and
-//!   the call fails with [`TransportErrorKind::BodyTooLarge`](pusher_core::TransportErrorKind) as soon
-//!   as it goes over (at once when `Content-Length` already says so), so a huge or endless body never
-//!   costs more than the cap in memory;
+//! - a whole-request timeout of 5 s ([`HttpOptions::DEFAULT_TIMEOUT`]), ureq's `timeout_global`:
+//!   resolve, connect, send, response head and body;
+//! - a connect timeout of 5 s ([`HttpOptions::DEFAULT_CONNECT_TIMEOUT`]);
+//! - a response body cap of 8 MiB ([`HttpOptions::DEFAULT_MAX_RESPONSE_BODY`]): the body is read
+//!   incrementally and the call fails with
+//!   [`TransportErrorKind::BodyTooLarge`](pusher_core::TransportErrorKind) as soon as it goes over
+//!   (at once when `Content-Length` already says so), so a huge or endless body never costs more
+//!   than the cap in memory;
 //! - 4xx and 5xx come back as responses (`http_status_as_error(false)`), every response header is
 //!   kept, redirects are not followed (a 3xx is a response too), and any method may carry a body.
 //!
@@ -48,7 +49,8 @@
 //!
 //! Failures are [`pusher_core::TransportError`]s with the ureq error as their source: `Timeout`
 //! when a timeout fired, `Connect` when no connection could be made (refused, unreachable, DNS,
-//! TLS), `BodyTooLarge` over the cap, `Other` for anything else (reset, malformed HTTP).
+//! TLS), `BodyTooLarge` over the cap, `Other` for anything else (reset, malformed HTTP). The
+//! mapping is in `src/error.rs`.
 //!
 //! # Bring your own agent
 //!
@@ -72,80 +74,24 @@
 //!
 //! ureq is used with `default-features = false`: in particular no `gzip`, so bodies arrive as sent.
 
-use std::io::{self, Read};
-use std::time::Duration;
+mod error;
 
-use pusher_core::{
-    BuildHttpClient, HttpClient, HttpClientBuilder, HttpOptions, TransportError, TransportErrorKind,
-};
+use pusher_core::http_client::{CappedBody, adapter_client};
+use pusher_core::{BuildHttpClient, HttpOptions, TransportError};
 use ureq::Agent;
 
-/// The default whole-request timeout: 5 seconds.
-pub const DEFAULT_TIMEOUT: Duration = HttpOptions::DEFAULT_TIMEOUT;
-
-/// The default connect timeout: 5 seconds.
-pub const DEFAULT_CONNECT_TIMEOUT: Duration = HttpOptions::DEFAULT_CONNECT_TIMEOUT;
-
-/// The default response body cap: 8 MiB.
-pub const DEFAULT_MAX_RESPONSE_BODY: usize = HttpOptions::DEFAULT_MAX_RESPONSE_BODY;
-
-/// A blocking HTTP client for the Pusher API over [`ureq::Agent`].
-///
-/// Cheap to clone: clones share one connection pool.
-#[derive(Debug, Clone)]
-pub struct UreqClient {
-    agent: Agent,
-    max_response_body: usize,
-    /// Whether the agent turns 4xx/5xx into errors, so each request must be told not to.
-    override_status_errors: bool,
+adapter_client! {
+    /// A blocking HTTP client for the Pusher API over [`ureq::Agent`].
+    ///
+    /// Cheap to clone: clones share one connection pool.
+    pub struct UreqClient(agent: Agent);
+    impl HttpClient by exchange;
 }
 
 impl UreqClient {
     /// A client with the [defaults](crate#defaults).
     pub fn new() -> Self {
-        Self::from_options(&HttpOptions::default())
-    }
-
-    /// A builder starting from the [defaults](crate#defaults); its `build` cannot fail today
-    /// (see [`build_http_client`](BuildHttpClient::build_http_client)).
-    pub fn builder() -> HttpClientBuilder<UreqClient> {
-        HttpClientBuilder::new()
-    }
-
-    /// Sets the response body cap, in bytes.
-    #[must_use]
-    pub fn with_max_response_body(mut self, max_response_body: usize) -> Self {
-        self.max_response_body = max_response_body;
-        self
-    }
-
-    /// The response body cap, in bytes.
-    pub fn max_response_body(&self) -> usize {
-        self.max_response_body
-    }
-
-    /// The wrapped `ureq::Agent`.
-    pub fn agent(&self) -> &Agent {
-        &self.agent
-    }
-}
-
-impl Default for UreqClient {
-    /// As [`UreqClient::new`].
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl From<Agent> for UreqClient {
-    /// Wraps an agent configured elsewhere, with the default body cap; see
-    /// [Bring your own agent](crate#bring-your-own-agent).
-    fn from(agent: Agent) -> Self {
-        UreqClient {
-            override_status_errors: agent.config().http_status_as_error(),
-            agent,
-            max_response_body: DEFAULT_MAX_RESPONSE_BODY,
-        }
+        Self::from(agent(&HttpOptions::default()))
     }
 }
 
@@ -158,47 +104,26 @@ impl BuildHttpClient for UreqClient {
     /// None today: building a ureq agent cannot fail (TLS is set up on first use). The `Result`
     /// is the trait's, the same for every adapter.
     fn build_http_client(options: &HttpOptions) -> Result<Self, TransportError> {
-        Ok(Self::from_options(options))
+        Ok(Self::from(agent(options)).with_max_response_body(options.max_response_body))
     }
 }
 
-impl UreqClient {
-    fn from_options(options: &HttpOptions) -> Self {
-        let config = Agent::config_builder()
-            .timeout_global(Some(options.timeout))
-            .timeout_connect(Some(options.connect_timeout))
-            .http_status_as_error(false)
-            .max_redirects(0)
-            .allow_non_standard_methods(true);
-        #[cfg(all(feature = "native-tls", not(feature = "rustls")))]
-        let config = config.tls_config(
-            ureq::tls::TlsConfig::builder()
-                .provider(ureq::tls::TlsProvider::NativeTls)
-                .build(),
-        );
-        UreqClient {
-            agent: config.build().new_agent(),
-            max_response_body: options.max_response_body,
-            override_status_errors: false,
-        }
-    }
-}
-
-impl HttpClient for UreqClient {
-    fn send(&self, request: http::Request<Vec<u8>>) -> Result<http::Response<Vec<u8>>, TransportError> {
-        #[cfg(feature = "tracing")]
-        {
-            let span = pusher_core::http_client::trace::request_span!(&request);
-            let started = std::time::Instant::now();
-            let outcome = span.in_scope(|| self.exchange(request));
-            pusher_core::http_client::trace::record_outcome!(&span, started, &outcome);
-            outcome
-        }
-        #[cfg(not(feature = "tracing"))]
-        {
-            self.exchange(request)
-        }
-    }
+/// An agent with the options' timeouts that hands back every status as a response and follows
+/// no redirect.
+fn agent(options: &HttpOptions) -> Agent {
+    let config = Agent::config_builder()
+        .timeout_global(Some(options.timeout))
+        .timeout_connect(Some(options.connect_timeout))
+        .http_status_as_error(false)
+        .max_redirects(0)
+        .allow_non_standard_methods(true);
+    #[cfg(all(feature = "native-tls", not(feature = "rustls")))]
+    let config = config.tls_config(
+        ureq::tls::TlsConfig::builder()
+            .provider(ureq::tls::TlsProvider::NativeTls)
+            .build(),
+    );
+    config.build().new_agent()
 }
 
 /// Methods that carry no body unless one is given: an empty body is sent as none at all (no
@@ -216,37 +141,27 @@ fn bodyless_when_empty(method: &http::Method) -> bool {
 
 impl UreqClient {
     fn exchange(&self, request: http::Request<Vec<u8>>) -> Result<http::Response<Vec<u8>>, TransportError> {
-        let head = request.method() == http::Method::HEAD;
-        let response = if request.body().is_empty() && bodyless_when_empty(request.method()) {
+        let method = request.method().clone();
+        let response = if request.body().is_empty() && bodyless_when_empty(&method) {
             let (parts, _) = request.into_parts();
             self.run(http::Request::from_parts(parts, ()))
         } else {
             self.run(request)
         }
-        .map_err(from_ureq)?;
-
-        let limit = self.max_response_body;
+        .map_err(error::from_ureq)?;
         let (parts, body) = response.into_parts();
-        if !head && body.content_length().is_some_and(|length| length > limit as u64) {
-            return Err(TransportError::body_too_large(limit));
-        }
-        let mut bytes = Vec::new();
-        // One byte past the cap tells "exactly the cap" from "over it" without reading further.
-        body.into_reader()
-            .take((limit as u64).saturating_add(1))
-            .read_to_end(&mut bytes)
-            .map_err(from_io)?;
-        if bytes.len() > limit {
-            return Err(TransportError::body_too_large(limit));
-        }
-        Ok(http::Response::from_parts(parts, bytes))
+        let body = CappedBody::new(self.max_response_body, &method, &parts.headers)?
+            .read_to_end(body.into_reader(), error::from_io)?;
+        Ok(http::Response::from_parts(parts, body))
     }
 
+    /// Runs the request, telling an agent that turns 4xx/5xx into errors (ureq's default, kept by
+    /// a user's agent) not to, so that every status comes back as a response.
     fn run<S: ureq::AsSendBody>(
         &self,
         request: http::Request<S>,
     ) -> Result<http::Response<ureq::Body>, ureq::Error> {
-        let request = if self.override_status_errors {
+        let request = if self.agent.config().http_status_as_error() {
             self.agent
                 .configure_request(request)
                 .http_status_as_error(false)
@@ -256,38 +171,4 @@ impl UreqClient {
         };
         self.agent.run(request)
     }
-}
-
-fn io_kind(error: &io::Error) -> TransportErrorKind {
-    match error.kind() {
-        io::ErrorKind::TimedOut => TransportErrorKind::Timeout,
-        io::ErrorKind::ConnectionRefused
-        | io::ErrorKind::HostUnreachable
-        | io::ErrorKind::NetworkUnreachable
-        | io::ErrorKind::AddrNotAvailable => TransportErrorKind::Connect,
-        _ => TransportErrorKind::Other,
-    }
-}
-
-fn from_ureq(error: ureq::Error) -> TransportError {
-    let kind = match &error {
-        ureq::Error::Timeout(_) => TransportErrorKind::Timeout,
-        ureq::Error::Io(io) => io_kind(io),
-        ureq::Error::HostNotFound
-        | ureq::Error::ConnectionFailed
-        | ureq::Error::ConnectProxyFailed(_)
-        | ureq::Error::Tls(_) => TransportErrorKind::Connect,
-        #[cfg(feature = "rustls")]
-        ureq::Error::Rustls(_) => TransportErrorKind::Connect,
-        #[cfg(feature = "native-tls")]
-        ureq::Error::NativeTls(_) => TransportErrorKind::Connect,
-        ureq::Error::BodyExceedsLimit(_) => TransportErrorKind::BodyTooLarge,
-        _ => TransportErrorKind::Other,
-    };
-    TransportError::new(kind, error)
-}
-
-/// An error reading the body: ureq's own error inside an `io::Error`, or a plain one.
-fn from_io(error: io::Error) -> TransportError {
-    from_ureq(ureq::Error::from(error))
 }

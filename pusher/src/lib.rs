@@ -8,7 +8,7 @@ pub use pusher_core::{
     ResponseError, ResponseErrorKind, Scheme, SocketId, TransportError, TransportErrorKind, UserId,
     ValidationError, ValueKind, WebhookError,
 };
-pub use pusher_core::{api, auth, config, encryption, error, names, signing, webhook};
+pub use pusher_core::{api, auth, config, encryption, error, http_client, limits, names, signing, webhook};
 
 #[cfg(feature = "isahc")]
 pub use pusher_isahc;

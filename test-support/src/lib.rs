@@ -3,9 +3,10 @@
 //! - [`server`]: a small HTTP/1.1 server on `127.0.0.1:0`, std only (one thread per connection), that
 //!   answers, hangs, streams an endless body, resets or closes mid-response, or speaks garbage, and
 //!   records what it received and how many connections it accepted.
-//! - [`conformance`]: the checks every adapter must pass, written once against a plain
-//!   `Fn(http::Request<Vec<u8>>) -> Result<http::Response<Vec<u8>>, TransportError>`, and the
-//!   [`conformance_tests!`] macro that turns them into `#[test]` functions.
+//! - [`adapter_contract`](mod@adapter_contract): what every adapter must do, each check written
+//!   once, generic over the adapter's client in one [mode](adapter_contract::Mode) (blocking, or
+//!   async), and the [`adapter_contract!`] macro that instantiates them all as `#[test]` functions
+//!   in one line.
 //! - `trace_capture` (feature `tracing`): a minimal subscriber that records span fields as text.
 //!
 //! Used only as a dev-dependency; not published.
@@ -13,7 +14,7 @@
 // Test code: a failed expectation is a panic, by design.
 #![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used)]
 
-pub mod conformance;
+pub mod adapter_contract;
 pub mod server;
 #[cfg(feature = "tracing")]
 pub mod trace_capture;

@@ -7,28 +7,39 @@
 /// ```text
 /// pusher_core::http_client::adapter_client! {
 ///     /// Docs of the client type.
-///     pub struct ReqwestClient(inner: reqwest::Client);
+///     pub struct IsahcClient(inner: isahc::HttpClient);
+///     impl HttpClient by exchange_blocking;
+///     impl AsyncHttpClient by exchange_async;
 /// }
 /// ```
 ///
-/// declares `#[derive(Debug, Clone)] pub struct ReqwestClient { inner: reqwest::Client,
+/// declares `#[derive(Debug, Clone)] pub struct IsahcClient { inner: isahc::HttpClient,
 /// max_response_body: usize }` and:
 ///
-/// - `ReqwestClient::builder()`: an [`HttpClientBuilder`](crate::HttpClientBuilder) starting from
+/// - `IsahcClient::builder()`: an [`HttpClientBuilder`](crate::HttpClientBuilder) starting from
 ///   the default [`HttpOptions`](crate::HttpOptions);
 /// - `with_max_response_body(n)` and `max_response_body()`: the response body cap;
 /// - `inner()` (the field's name): the wrapped client;
-/// - `From<reqwest::Client>`: wraps a client configured elsewhere, with the default body cap;
-/// - `Default`, as `ReqwestClient::new()`.
+/// - `From<isahc::HttpClient>`: wraps a client configured elsewhere, with the default body cap;
+/// - `Default`, as `IsahcClient::new()`;
+/// - with `impl HttpClient by m;`, [`HttpClient`](crate::HttpClient), whose `send` is the
+///   method `fn m(&self, http::Request<Vec<u8>>) -> Result<http::Response<Vec<u8>>,
+///   TransportError>` in [`traced!`](crate::http_client::traced);
+/// - with `impl AsyncHttpClient by m;`, [`AsyncHttpClient`](crate::AsyncHttpClient), whose
+///   future is a [`ResponseFuture`](crate::http_client::ResponseFuture) of the method
+///   `async fn m(&self, http::Request<Vec<u8>>) -> Result<...>` in
+///   [`traced_async!`](crate::http_client::traced_async).
 ///
-/// The adapter writes the rest: `new()` (whose failure modes are its stack's),
-/// [`BuildHttpClient`](crate::BuildHttpClient), and the client traits.
+/// The adapter writes the rest, all of it specific to its stack: `new()` (whose failure modes are
+/// its stack's), [`BuildHttpClient`](crate::BuildHttpClient), and the exchange methods.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __pusher_adapter_client {
     (
         $(#[$attr:meta])*
         $vis:vis struct $client:ident($field:ident: $inner:ty);
+        $(impl HttpClient by $blocking:ident;)?
+        $(impl AsyncHttpClient by $asynchronous:ident;)?
     ) => {
         $(#[$attr])*
         #[derive(Debug, Clone)]
@@ -80,5 +91,35 @@ macro_rules! __pusher_adapter_client {
                 }
             }
         }
+
+        $(
+            impl $crate::HttpClient for $client {
+                fn send(
+                    &self,
+                    request: $crate::__private::http::Request<::std::vec::Vec<u8>>,
+                ) -> ::core::result::Result<
+                    $crate::__private::http::Response<::std::vec::Vec<u8>>,
+                    $crate::TransportError,
+                > {
+                    $crate::__pusher_traced!(request => self.$blocking(request))
+                }
+            }
+        )?
+
+        $(
+            impl $crate::AsyncHttpClient for $client {
+                type Future<'a>
+                    = $crate::http_client::ResponseFuture<'a>
+                where
+                    Self: 'a;
+
+                fn send(
+                    &self,
+                    request: $crate::__private::http::Request<::std::vec::Vec<u8>>,
+                ) -> Self::Future<'_> {
+                    ::std::boxed::Box::pin($crate::__pusher_traced_async!(request => self.$asynchronous(request)))
+                }
+            }
+        )?
     };
 }

@@ -200,4 +200,12 @@ mod tests {
         assert_eq!(copy.options().max_response_body, 42);
         assert!(format!("{copy:?}").contains("max_response_body: 42"));
     }
+
+    #[test]
+    fn blocking_wrapper_builds_through_the_inner_client() {
+        let built = HttpClientBuilder::<crate::http_client::Blocking<Recorded>>::new()
+            .max_response_body(9)
+            .build();
+        assert_eq!(built.map(|b| b.0.0.max_response_body).ok(), Some(9));
+    }
 }
