@@ -10,7 +10,7 @@ use std::io;
 use std::path::Path;
 use std::process::{Command, Stdio};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::Installed;
 use crate::files::{json_text, remove_if_present, write_file};
@@ -47,7 +47,7 @@ struct Manifest {
 }
 
 /// The part of an installed package's own `package.json` that is checked.
-#[derive(serde::Deserialize)]
+#[derive(Deserialize)]
 struct InstalledManifest {
     version: String,
 }
