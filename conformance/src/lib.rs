@@ -8,9 +8,9 @@
 //! - `PUSHER_CONFORMANCE_WEBHOOK_ADDR=127.0.0.1:PORT`: where the suite listens for the webhooks the
 //!   server is configured to send.
 //!
-//! Without them it starts a server itself: soketi (installed from npm through xtask's peer code), or
-//! the in-process `pusher-emulator` when `PUSHER_CONFORMANCE_SERVER=emulator`. If the server cannot
-//! be started the suite fails, saying why; it never skips.
+//! Without them it starts a server itself: soketi (installed from npm and started by
+//! `pusher-peers`), or the in-process `pusher-emulator` when `PUSHER_CONFORMANCE_SERVER=emulator`.
+//! If the server cannot be started the suite fails, saying why; it never skips.
 //!
 //! Every scenario runs once per client mode: reqwest async and blocking, ureq, isahc async and
 //! blocking.

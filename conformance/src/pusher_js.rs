@@ -7,6 +7,7 @@
 //! checks what pusher-js reports.
 
 use std::collections::VecDeque;
+use std::path::Path;
 use std::process::{ExitCode, Stdio};
 use std::time::{Duration, Instant};
 
@@ -99,10 +100,10 @@ impl Browser {
 }
 
 async fn launch(emulator: &Emulator, config: Config) -> Result<Browser, String> {
-    let dir = tokio::task::spawn_blocking(xtask::peer::install_pusher_js)
+    let dir = tokio::task::spawn_blocking(pusher_peers::install_pusher_js)
         .await
         .map_err(|e| e.to_string())??;
-    let script = xtask::workspace_root().join("conformance/pusher-js/client.cjs");
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("pusher-js/client.cjs");
     let mut child = Command::new("node")
         .arg(&script)
         .env("PUSHER_JS_MODULE", dir.join("node_modules/pusher-js"))

@@ -6,8 +6,8 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use pusher_core::{Config, ConfigBuilder, MasterKey, Scheme};
 use pusher_emulator::{Emulator, WebhookInbox};
+use pusher_peers::{Peer, RunningPeer, StartOptions};
 use tokio::net::TcpListener;
-use xtask::peer::{self, Peer, RunningPeer, StartOptions};
 
 /// The server's `PUSHER_URL`.
 pub const URL_ENV: &str = "PUSHER_CONFORMANCE_URL";
@@ -178,10 +178,10 @@ impl Target {
 }
 
 fn start_soketi(webhook_url: String) -> Result<RunningPeer, String> {
-    peer::install(Peer::Soketi).map_err(|e| format!("cannot install soketi: {e}"))?;
+    pusher_peers::install(Peer::Soketi).map_err(|e| format!("cannot install soketi: {e}"))?;
     let options = StartOptions {
         webhook_url: Some(webhook_url),
         ..StartOptions::default()
     };
-    peer::start(Peer::Soketi, &options).map_err(|e| format!("cannot start soketi: {e}"))
+    pusher_peers::start(Peer::Soketi, &options).map_err(|e| format!("cannot start soketi: {e}"))
 }

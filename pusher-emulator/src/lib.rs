@@ -1,7 +1,10 @@
 //! A local [Pusher Channels](https://pusher.com/channels) compatible server for tests, strict
-//! enough to catch real mistakes.
+//! enough to catch real mistakes, and the test tools that play the other sides of it.
 //!
-//! One TCP port on `127.0.0.1` serves:
+//! # The server
+//!
+//! [`Emulator`] (and the `pusher-emulator` binary) is the server. One TCP port on `127.0.0.1`
+//! serves:
 //!
 //! - the **HTTP API** (`/apps/{id}/events`, `/batch_events`, `/channels`, `/channels/{name}`,
 //!   `/channels/{name}/users`, `/users/{id}/terminate_connections`), checking every request's
@@ -10,22 +13,42 @@
 //! - **WebSocket protocol 7** at `/app/{key}?protocol=7`, as pusher-js speaks it: public, private,
 //!   presence and encrypted channels with their auth checked, presence members, client events,
 //!   user sign-in, events sent to users, and terminated connections;
-//! - **webhooks** (optional), signed so that `pusher_core::webhook::WebhookVerifier` accepts them.
+//! - **webhooks** (optional), sent signed so that `pusher_core::webhook::WebhookVerifier` accepts
+//!   them.
 //!
 //! The [`Emulator`] handle gives the credentials (as a `PUSHER_URL`, a WebSocket URL or a
 //! [`pusher_core::Config`]) and lets a test look inside: the events received over the HTTP API,
 //! the channels with their subscribers and presence members, and waits for an event to arrive.
-//! [`Subscriber`] is a minimal protocol-7 client that plays the browser in tests; it works against
-//! any Pusher-compatible server.
+//!
+//! The server runs on a thread and runtime of its own, so it serves the same under
+//! `#[tokio::test]`, a multi-threaded runtime or plain blocking code
+//! ([`Emulator::start_blocking`]). Dropping the handle stops it: the port is closed when `drop`
+//! returns.
+//!
+//! The binary (`cargo run -p pusher-emulator -- --port 6001`) prints `PUSHER_URL=...` and serves
+//! until interrupted; pusher-js connects to it with `wsHost: "127.0.0.1"`, `wsPort: PORT`,
+//! `forceTLS: false`.
+//!
+//! # The test tools
+//!
+//! The [`client`] module holds what a test uses around a server, playing the parts that are not
+//! the server. None of it depends on the emulator: it works the same against soketi or any other
+//! Pusher-compatible server.
+//!
+//! - [`Subscriber`] plays the browser: a protocol-7 WebSocket client;
+//! - [`WebhookInbox`] plays your app's webhook endpoint: it receives webhooks and keeps them;
+//! - [`client::plain_http::send_request`] sends the requests pusher-core builds, over plain HTTP.
 //!
 //! ```
 //! use std::time::{Duration, SystemTime, UNIX_EPOCH};
 //!
 //! use pusher_core::api::{EventData, Operation, RequestContext, Trigger};
+//! use pusher_emulator::client::plain_http;
 //! use pusher_emulator::{Emulator, Subscriber};
 //!
 //! # #[tokio::main(flavor = "current_thread")]
 //! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! // The server.
 //! let emulator = Emulator::start().await?;
 //!
 //! // A browser subscribes...
@@ -36,7 +59,7 @@
 //! let now = SystemTime::now().duration_since(UNIX_EPOCH)?.as_secs();
 //! let trigger = Trigger::new(["orders".parse()?], "created".parse()?, EventData::json(&[1, 2])?);
 //! let request = trigger.build_request(&emulator.config(), &RequestContext::new(now))?;
-//! let response = pusher_emulator::http_client::send(request).await?;
+//! let response = plain_http::send_request(request).await?;
 //! assert_eq!(response.status(), 200);
 //!
 //! // ...the browser gets it, and the test can check what the app sent.
@@ -47,23 +70,12 @@
 //! # Ok(())
 //! # }
 //! ```
-//!
-//! The server runs on a thread and runtime of its own, so it serves the same under
-//! `#[tokio::test]`, a multi-threaded runtime or plain blocking code
-//! ([`Emulator::start_blocking`]). Dropping the handle stops it: the port is closed when `drop`
-//! returns.
-//!
-//! The binary (`cargo run -p pusher-emulator -- --port 6001`) prints `PUSHER_URL=...` and serves
-//! until interrupted; pusher-js connects to it with `wsHost: "127.0.0.1"`, `wsPort: PORT`,
-//! `forceTLS: false`.
 
+pub mod client;
 mod http_api;
-pub mod http_client;
 mod server;
 mod state;
-pub mod subscriber;
-pub mod webhook_inbox;
-mod webhooks;
+mod webhook_sender;
 mod websocket;
 
 use std::fmt;
@@ -76,13 +88,15 @@ use pusher_core::Config;
 
 pub use http_api::{MAX_BODY_BYTES, TIMESTAMP_WINDOW_SECS};
 pub use state::{ChannelSnapshot, PresenceMember, ReceivedEvent};
-pub use subscriber::{Subscriber, SubscriberError};
-pub use webhook_inbox::{ReceivedWebhook, WebhookInbox};
 pub use websocket::MAX_WS_MESSAGE_BYTES;
+
+// The test tools most tests use, also at their place in `client`.
+pub use client::subscriber::{Subscriber, SubscriberError};
+pub use client::webhook_inbox::{ReceivedWebhook, WebhookInbox};
 
 use crate::server::ServerThread;
 use crate::state::{Hub, Settings};
-use crate::webhooks::WebhookUrl;
+use crate::webhook_sender::WebhookUrl;
 
 /// The default ceiling on an event's `data`, in bytes (PROTOCOL §4).
 pub const DEFAULT_MAX_PAYLOAD_BYTES: usize = pusher_core::limits::DEFAULT_MAX_PAYLOAD_BYTES;
@@ -351,7 +365,7 @@ impl EmulatorBuilder {
         let addr = listener.local_addr().map_err(StartError::Io)?;
         let (queue, delivery) = match webhook_url {
             Some(url) => {
-                let (queue, delivery) = webhooks::channel(url, &key, &secret);
+                let (queue, delivery) = webhook_sender::channel(url, &key, &secret);
                 (Some(queue), Some(delivery))
             }
             None => (None, None),

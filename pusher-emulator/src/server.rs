@@ -13,7 +13,7 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 
 use crate::state::Hub;
-use crate::webhooks::Delivery;
+use crate::webhook_sender::Delivery;
 use crate::{http_api, websocket};
 
 /// How long a client may take to send a request's headers.

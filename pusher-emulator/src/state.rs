@@ -13,7 +13,7 @@ use serde::Serialize;
 use serde_json::{Value, json};
 use tokio::sync::{mpsc, watch};
 
-use crate::webhooks::WebhookQueue;
+use crate::webhook_sender::WebhookQueue;
 
 /// The settings a running emulator was started with.
 #[derive(Debug, Clone)]

@@ -12,6 +12,7 @@ use pusher_core::api::{
 };
 use pusher_core::signing::{body_md5, hmac_sha256_hex, string_to_sign};
 use pusher_emulator::Emulator;
+use pusher_emulator::client::plain_http;
 use serde_json::json;
 
 fn trigger_body(channels: &[String], data: &str) -> Vec<u8> {
@@ -401,7 +402,7 @@ async fn every_pusher_core_call_is_accepted_and_parses() {
         .info([ChannelAttribute::UserCount]),
     ]);
     let request = batch.build_request(&config, &context).unwrap();
-    let response = pusher_emulator::http_client::send(request).await.unwrap();
+    let response = plain_http::send_request(request).await.unwrap();
     let parsed = batch.parse_response(response).unwrap();
     assert_eq!(parsed.batch.len(), 2);
     assert_eq!(parsed.batch[1].user_count, Some(0));
@@ -410,7 +411,7 @@ async fn every_pusher_core_call_is_accepted_and_parses() {
     let list = ListChannels::new()
         .prefix("presence-")
         .info([ChannelAttribute::UserCount]);
-    let response = pusher_emulator::http_client::send(list.build_request(&config, &context).unwrap())
+    let response = plain_http::send_request(list.build_request(&config, &context).unwrap())
         .await
         .unwrap();
     assert!(list.parse_response(response).unwrap().channels.is_empty());
@@ -418,7 +419,7 @@ async fn every_pusher_core_call_is_accepted_and_parses() {
     let get = GetChannel::new("presence-room".parse().unwrap())
         .with_user_count()
         .with_subscription_count();
-    let response = pusher_emulator::http_client::send(get.build_request(&config, &context).unwrap())
+    let response = plain_http::send_request(get.build_request(&config, &context).unwrap())
         .await
         .unwrap();
     let state = get.parse_response(response).unwrap();
@@ -426,7 +427,7 @@ async fn every_pusher_core_call_is_accepted_and_parses() {
     assert_eq!((state.user_count, state.subscription_count), (Some(0), Some(0)));
 
     let users = GetPresenceUsers::new("presence-room".parse().unwrap());
-    let response = pusher_emulator::http_client::send(users.build_request(&config, &context).unwrap())
+    let response = plain_http::send_request(users.build_request(&config, &context).unwrap())
         .await
         .unwrap();
     assert!(users.parse_response(response).unwrap().users.is_empty());

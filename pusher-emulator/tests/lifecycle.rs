@@ -12,6 +12,7 @@ use std::time::{Duration, Instant};
 use common::{QUIET, WAIT, call, connect, join_presence, now};
 use pusher_core::Config;
 use pusher_core::api::{EventData, ListChannels, Operation, RequestContext, Trigger};
+use pusher_emulator::client::plain_http;
 use pusher_emulator::{Emulator, StartError};
 use serde_json::json;
 
@@ -137,7 +138,7 @@ async fn wait_for_event_sees_past_and_future_events_and_times_out_helpfully() {
         .unwrap();
     let sender = tokio::spawn(async move {
         tokio::time::sleep(Duration::from_millis(200)).await;
-        pusher_emulator::http_client::send(request).await.unwrap()
+        plain_http::send_request(request).await.unwrap()
     });
     let started = Instant::now();
     let late = emulator

@@ -13,7 +13,7 @@ use pusher_core::api::{
     BatchEvent, ChannelAttribute, EventData, GetChannel, GetPresenceUsers, ListChannels,
     TerminateUserConnections, Trigger, TriggerBatch,
 };
-use pusher_emulator::subscriber::CloseInfo;
+use pusher_emulator::client::subscriber::{CloseInfo, Message};
 use pusher_emulator::{Emulator, Subscriber, SubscriberError};
 use serde_json::{Value, json};
 use tokio_tungstenite::tungstenite::Message as WsMessage;
@@ -459,11 +459,11 @@ async fn client_events_reach_the_other_subscribers_only() {
 
 /// Waits for a channel-less event by name.
 trait ExpectNamed {
-    async fn expect_event_named(&mut self, event: &str) -> pusher_emulator::subscriber::Message;
+    async fn expect_event_named(&mut self, event: &str) -> Message;
 }
 
 impl ExpectNamed for Subscriber {
-    async fn expect_event_named(&mut self, event: &str) -> pusher_emulator::subscriber::Message {
+    async fn expect_event_named(&mut self, event: &str) -> Message {
         loop {
             let message = self.next_event(WAIT).await.expect("an event");
             if message.event == event {

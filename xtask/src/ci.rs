@@ -12,11 +12,10 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Stdio};
 use std::time::Instant;
 
-use crate::peer::{self, Peer, StartOptions};
-use crate::workspace_root;
+use pusher_peers::{self as peer, Peer, StartOptions, workspace_root};
 
 /// The steps, in the order they run.
-pub const STEPS: [&str; 8] = [
+pub(crate) const STEPS: [&str; 8] = [
     "fmt",
     "clippy",
     "test",
@@ -28,11 +27,11 @@ pub const STEPS: [&str; 8] = [
 ];
 
 /// Crates that must never show up among pusher-core's normal dependencies: it is sans-io.
-pub const FORBIDDEN_IN_CORE: [&str; 7] = ["tokio", "hyper", "reqwest", "ureq", "isahc", "curl", "mio"];
+pub(crate) const FORBIDDEN_IN_CORE: [&str; 7] = ["tokio", "hyper", "reqwest", "ureq", "isahc", "curl", "mio"];
 
 /// Feature combinations of the `pusher` facade that must build: the arguments after
 /// `cargo check -p pusher`.
-pub const FACADE_FEATURE_CHECKS: &[&[&str]] = &[
+pub(crate) const FACADE_FEATURE_CHECKS: &[&[&str]] = &[
     &["--no-default-features", "--features", "ureq"],
     &["--no-default-features", "--features", "isahc"],
     &["--features", "blocking"],
@@ -43,15 +42,15 @@ pub const FACADE_FEATURE_CHECKS: &[&[&str]] = &[
 const NOT_UNIT_TESTED: [&str; 2] = ["--exclude", "pusher-conformance"];
 
 /// The target the sans-io core must build for.
-pub const WASM_TARGET: &str = "wasm32-unknown-unknown";
+pub(crate) const WASM_TARGET: &str = "wasm32-unknown-unknown";
 
 /// Command-line help for `cargo xtask ci`.
-pub const USAGE: &str = "usage: cargo xtask ci [--skip STEP]... [--only STEP]...\n\
+pub(crate) const USAGE: &str = "usage: cargo xtask ci [--skip STEP]... [--only STEP]...\n\
      steps, in order: fmt, clippy, test, doc, wasm, sans-io, features, conformance";
 
 /// Which steps to run, from `--skip` and `--only`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Selection {
+pub(crate) struct Selection {
     only: Vec<&'static str>,
     skip: Vec<&'static str>,
 }
@@ -59,7 +58,7 @@ pub struct Selection {
 impl Selection {
     /// Parses the arguments after `ci`: `--skip STEP` and `--only STEP`, each repeatable (also as
     /// `--skip=STEP`). With `--only`, just those steps run (still in the usual order), minus any skipped.
-    pub fn parse(args: &[String]) -> Result<Selection, String> {
+    pub(crate) fn parse(args: &[String]) -> Result<Selection, String> {
         let mut selection = Selection::default();
         let mut args = args.iter();
         while let Some(arg) = args.next() {
@@ -89,18 +88,18 @@ impl Selection {
     }
 
     /// Whether `step` runs.
-    pub fn includes(&self, step: &str) -> bool {
+    pub(crate) fn includes(&self, step: &str) -> bool {
         (self.only.is_empty() || self.only.contains(&step)) && !self.skip.contains(&step)
     }
 
     /// The steps that run, in order.
-    pub fn steps(&self) -> Vec<&'static str> {
+    pub(crate) fn steps(&self) -> Vec<&'static str> {
         STEPS.into_iter().filter(|s| self.includes(s)).collect()
     }
 }
 
 /// Runs `cargo xtask ci` with the arguments after `ci`, printing as it goes; returns the exit code.
-pub fn run(args: &[String]) -> ExitCode {
+pub(crate) fn run(args: &[String]) -> ExitCode {
     let selection = match Selection::parse(args) {
         Ok(selection) => selection,
         Err(e) => {
@@ -217,7 +216,7 @@ fn sans_io(root: &Path) -> Result<(), String> {
 }
 
 /// The crates of [`FORBIDDEN_IN_CORE`] that appear in `cargo tree --prefix none` output.
-pub fn forbidden_crates(tree: &str) -> Vec<&'static str> {
+pub(crate) fn forbidden_crates(tree: &str) -> Vec<&'static str> {
     FORBIDDEN_IN_CORE
         .into_iter()
         .filter(|name| {

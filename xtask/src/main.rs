@@ -1,8 +1,13 @@
 //! `cargo xtask`: project automation. See `cargo xtask help`.
+//!
+//! A thin command line: `ci` (src/ci.rs) runs every check CI runs, and `peer` installs, starts and
+//! stops real Pusher-compatible servers through the pusher-peers crate.
+
+mod ci;
 
 use std::process::ExitCode;
 
-use xtask::peer::{self, Installed, Peer, StartOptions, Stopped};
+use pusher_peers::{self as peer, Installed, Peer, StartOptions, Stopped};
 
 const USAGE: &str = "\
 usage: cargo xtask <command>
@@ -23,7 +28,7 @@ commands:
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
-        Some("ci") => return xtask::ci::run(&args[1..]),
+        Some("ci") => return ci::run(&args[1..]),
         Some("peer") => peer_command(&args[1..]),
         Some("help" | "-h" | "--help") => {
             println!("{USAGE}");

@@ -15,6 +15,8 @@ use pusher_core::auth::{
     PresenceMember, UserData, authenticate_user, authorize_channel, authorize_presence_channel,
 };
 use pusher_core::signing::{SigningInput, sign_request};
+use pusher_emulator::client::plain_http;
+use pusher_emulator::client::subscriber::Subscription;
 use pusher_emulator::{Emulator, Subscriber};
 
 /// A generous wait for things that should happen at once.
@@ -42,7 +44,7 @@ impl Reply {
 }
 
 pub async fn send(request: http::Request<Vec<u8>>) -> Reply {
-    let response = pusher_emulator::http_client::send(request).await.unwrap();
+    let response = plain_http::send_request(request).await.unwrap();
     Reply {
         status: response.status().as_u16(),
         content_type: response
@@ -213,7 +215,7 @@ pub async fn join_presence(
     subscriber: &mut Subscriber,
     channel: &str,
     user_id: &str,
-) -> pusher_emulator::subscriber::Subscription {
+) -> Subscription {
     let (auth, data) = presence_auth(
         emulator,
         subscriber.socket_id(),

@@ -1,6 +1,9 @@
 //! Webhook delivery (PROTOCOL §8): events are queued without blocking and POSTed in order by a
 //! background task as `{"time_ms": .., "events": [..]}`, signed with `X-Pusher-Key` and
 //! `X-Pusher-Signature` = hex HMAC-SHA256(secret, body). Failures are logged, never fatal.
+//!
+//! This is the server sending webhooks; [`WebhookInbox`](crate::client::webhook_inbox::WebhookInbox)
+//! is the test tool that receives them.
 
 use std::time::{Duration, SystemTime};
 

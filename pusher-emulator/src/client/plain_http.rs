@@ -1,5 +1,6 @@
-//! A tiny HTTP/1.1 client for `http://` requests, enough to send the requests pusher-core builds
-//! to the emulator (or any plain-HTTP server) from a test, with no HTTP stack of your own.
+//! A tiny HTTP/1.1 client for plain `http://` requests (no TLS), enough to send the requests
+//! pusher-core builds to the emulator (or any plain-HTTP server) from a test, with no HTTP stack of
+//! your own.
 //!
 //! ```
 //! use std::time::{SystemTime, UNIX_EPOCH};
@@ -11,7 +12,7 @@
 //! let now = SystemTime::now().duration_since(UNIX_EPOCH)?.as_secs();
 //! let call = GetChannel::new("news".parse()?);
 //! let request = call.build_request(&emulator.config(), &RequestContext::new(now))?;
-//! let response = pusher_emulator::http_client::send(request).await?;
+//! let response = pusher_emulator::client::plain_http::send_request(request).await?;
 //! assert_eq!(call.parse_response(response)?.occupied, false);
 //! # Ok(()) }
 //! ```
@@ -46,7 +47,7 @@ impl std::error::Error for SendError {}
 ///
 /// Any status is a response: only a failure to connect, a broken exchange or a 30 s timeout is
 /// an error.
-pub async fn send(request: http::Request<Vec<u8>>) -> Result<http::Response<Vec<u8>>, SendError> {
+pub async fn send_request(request: http::Request<Vec<u8>>) -> Result<http::Response<Vec<u8>>, SendError> {
     tokio::time::timeout(TIMEOUT, exchange(request))
         .await
         .map_err(|_| SendError(format!("no response within {TIMEOUT:?}")))?
