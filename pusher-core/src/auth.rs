@@ -21,8 +21,8 @@ use serde_json::value::RawValue;
 
 use crate::config::Config;
 use crate::encryption::shared_secret_base64;
-use crate::error::quote;
 use crate::names::{ChannelKind, ChannelName, SocketId, UserId, ValidationError};
+use crate::quote::quote;
 use crate::signing::hmac_sha256_hex;
 
 /// What the browser client needs to subscribe to a private, presence or encrypted channel.

@@ -6,8 +6,8 @@ use std::sync::Arc;
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
 
-use crate::error::quote;
 use crate::limits::DEFAULT_MAX_PAYLOAD_BYTES;
+use crate::quote::quote;
 
 /// The default host of the native push notification API (PROTOCOL §10).
 pub const DEFAULT_NOTIFY_HOST: &str = "nativepush-cluster1.pusher.com";

@@ -41,6 +41,7 @@ pub mod error;
 pub mod http_client;
 pub mod limits;
 pub mod names;
+mod quote;
 pub mod request;
 pub mod response;
 pub mod signing;

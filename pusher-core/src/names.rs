@@ -13,8 +13,8 @@
 use std::fmt;
 use std::str::FromStr;
 
-use crate::error::quote;
 use crate::limits::{self, SERVER_TO_USER_PREFIX};
+use crate::quote::quote;
 
 /// `Ok` when `value` passes `rule`, else the error naming the value and the rule.
 pub(crate) fn check(

@@ -3,8 +3,8 @@
 use http::header::{CONTENT_TYPE, HeaderValue};
 use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
 
+use crate::api::RequestError;
 use crate::config::{Config, Endpoint};
-use crate::error::RequestError;
 use crate::signing::{SigningInput, sign_request};
 
 /// The library identification header (PROTOCOL §2.5).

@@ -6,7 +6,7 @@ use std::fmt;
 
 use http::StatusCode;
 
-use crate::error::quote;
+use crate::quote::quote;
 
 /// Parses a success's JSON body into `T`; any other status becomes a [`ResponseError`] that keeps
 /// the status and the raw body.

@@ -26,7 +26,7 @@ use subtle::ConstantTimeEq;
 use crate::config::{Config, MasterKey, Secret};
 use crate::encryption;
 use crate::encryption::DecryptError;
-use crate::error::quote;
+use crate::quote::quote;
 use crate::signing::hmac_sha256;
 
 /// The header naming the app key the webhook was signed for.

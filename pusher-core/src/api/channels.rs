@@ -4,11 +4,12 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use super::RequestError;
 use super::{ChannelAttribute, ChannelInfo, Operation, RequestContext, info_param};
 use crate::config::Config;
-use crate::error::{RequestError, ResponseError};
 use crate::names::ChannelName;
 use crate::request::{Unsigned, app_path};
+use crate::response::ResponseError;
 use crate::response::parse_json;
 
 fn get(

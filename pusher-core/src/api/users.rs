@@ -2,11 +2,12 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::RequestError;
 use super::{Operation, RequestContext};
 use crate::config::Config;
-use crate::error::{RequestError, ResponseError};
 use crate::names::UserId;
 use crate::request::{Unsigned, app_path};
+use crate::response::ResponseError;
 use crate::response::parse_json;
 
 /// Closes every connection of a user: `POST /apps/{id}/users/{user_id}/terminate_connections`.

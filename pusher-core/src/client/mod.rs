@@ -21,18 +21,21 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
+use crate::api::RequestError;
 use crate::api::{
     BatchEvent, BatchResponse, ChannelAttribute, ChannelState, ChannelsList, GetChannel, GetPresenceUsers,
     ListChannels, Notification, NotifyResponse, Operation, PresenceUsers, RequestContext,
     TerminateUserConnections, TerminateUserConnectionsResponse, ToEventData, Trigger, TriggerBatch,
     TriggerResponse,
 };
+use crate::auth::AuthError;
 use crate::auth::{self, ChannelAuthorization, PresenceMember, UserAuthentication};
 use crate::config::Config;
-use crate::error::{AuthError, Error, RequestError, WebhookError};
+use crate::error::Error;
 use crate::http_client::{AsyncHttpClient, Blocking, HttpClient};
 use crate::names::{ChannelName, EventName, SocketId, UserId};
 use crate::sources::{Clock, NonceSource};
+use crate::webhook::WebhookError;
 use crate::webhook::{Webhook, WebhookVerifier};
 
 mod builder;
