@@ -16,8 +16,9 @@ use crate::peer::{self, Peer, StartOptions};
 use crate::workspace_root;
 
 /// The steps, in the order they run.
-pub const STEPS: [&str; 8] = [
+pub const STEPS: [&str; 9] = [
     "fmt",
+    "tidy",
     "clippy",
     "test",
     "doc",
@@ -47,7 +48,7 @@ pub const WASM_TARGET: &str = "wasm32-unknown-unknown";
 
 /// Command-line help for `cargo xtask ci`.
 pub const USAGE: &str = "usage: cargo xtask ci [--skip STEP]... [--only STEP]...\n\
-     steps, in order: fmt, clippy, test, doc, wasm, sans-io, features, conformance";
+     steps, in order: fmt, tidy, clippy, test, doc, wasm, sans-io, features, conformance";
 
 /// Which steps to run, from `--skip` and `--only`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -147,6 +148,7 @@ fn print_summary(lines: &[String]) {
 fn run_step(step: &str, root: &Path) -> Result<(), String> {
     match step {
         "fmt" => run_cmd(cargo(root).args(["fmt", "--all", "--check"])),
+        "tidy" => crate::tidy::run(root),
         "clippy" => run_cmd(cargo(root).args([
             "clippy",
             "--workspace",
@@ -350,7 +352,7 @@ mod tests {
     fn skip_and_only() {
         assert_eq!(
             parse(&["--skip", "clippy", "--skip=conformance"]).map(|s| s.steps()),
-            Ok(vec!["fmt", "test", "doc", "wasm", "sans-io", "features"])
+            Ok(vec!["fmt", "tidy", "test", "doc", "wasm", "sans-io", "features"])
         );
         // Order is the pipeline's, not the command line's.
         assert_eq!(

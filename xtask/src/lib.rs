@@ -3,11 +3,13 @@
 //! The `cargo xtask` binary (see `src/main.rs`) is a thin command-line front end over this library:
 //!
 //! - [`ci`]: the full check run behind `.ci/run` (`cargo xtask ci`).
+//! - [`tidy`]: the repository rules behind `cargo xtask tidy` (also a `ci` step).
 //! - [`peer`]: installing, starting and stopping real Pusher-compatible servers on loopback
 //!   (`cargo xtask peer ...`), reusable from test crates that need a running server.
 
 pub mod ci;
 pub mod peer;
+pub mod tidy;
 
 use std::path::{Path, PathBuf};
 
