@@ -1,4 +1,4 @@
-//! Credentials, hosts and limits (PROTOCOL §1).
+//! Credentials, hosts and the payload ceiling (PROTOCOL §1, §4).
 
 use std::fmt;
 use std::sync::Arc;

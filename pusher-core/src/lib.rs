@@ -19,6 +19,7 @@
 //! | writing an HTTP client adapter | [`http_client`]: options, errors, the body cap, tracing |
 //! | every call as one method | [`Pusher`], made by [`PusherBuilder`] |
 //! | every error type | [`error`] |
+//! | the wire contract the docs cite as "PROTOCOL §n" | [`protocol`] (`PROTOCOL.md` in this crate) |
 //!
 //! ```
 //! use pusher_core::api::{Operation, RequestContext, Trigger, EventData};
@@ -41,6 +42,8 @@ pub mod error;
 pub mod http_client;
 pub mod limits;
 pub mod names;
+#[doc = include_str!("../PROTOCOL.md")]
+pub mod protocol {}
 mod quote;
 pub mod request;
 pub mod response;

@@ -15,8 +15,9 @@ use std::time::Instant;
 use pusher_peers::{self as peer, Peer, StartOptions, workspace_root};
 
 /// The steps, in the order they run.
-pub(crate) const STEPS: [&str; 8] = [
+pub(crate) const STEPS: [&str; 9] = [
     "fmt",
+    "tidy",
     "clippy",
     "test",
     "doc",
@@ -46,7 +47,7 @@ pub(crate) const WASM_TARGET: &str = "wasm32-unknown-unknown";
 
 /// Command-line help for `cargo xtask ci`.
 pub(crate) const USAGE: &str = "usage: cargo xtask ci [--skip STEP]... [--only STEP]...\n\
-     steps, in order: fmt, clippy, test, doc, wasm, sans-io, features, conformance";
+     steps, in order: fmt, tidy, clippy, test, doc, wasm, sans-io, features, conformance";
 
 /// Which steps to run, from `--skip` and `--only`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -146,6 +147,7 @@ fn print_summary(lines: &[String]) {
 fn run_step(step: &str, root: &Path) -> Result<(), String> {
     match step {
         "fmt" => run_cmd(cargo(root).args(["fmt", "--all", "--check"])),
+        "tidy" => crate::tidy::run(root),
         "clippy" => run_cmd(cargo(root).args([
             "clippy",
             "--workspace",
@@ -349,7 +351,7 @@ mod tests {
     fn skip_and_only() {
         assert_eq!(
             parse(&["--skip", "clippy", "--skip=conformance"]).map(|s| s.steps()),
-            Ok(vec!["fmt", "test", "doc", "wasm", "sans-io", "features"])
+            Ok(vec!["fmt", "tidy", "test", "doc", "wasm", "sans-io", "features"])
         );
         // Order is the pipeline's, not the command line's.
         assert_eq!(

@@ -4,6 +4,7 @@
 //! stops real Pusher-compatible servers through the pusher-peers crate.
 
 mod ci;
+mod tidy;
 
 use std::process::ExitCode;
 
@@ -14,8 +15,11 @@ usage: cargo xtask <command>
 
 commands:
   ci [--skip STEP]... [--only STEP]...
-        run every CI check in order (steps: fmt, clippy, test, doc, wasm, sans-io,
-        features, conformance)
+        run every CI check in order (steps: fmt, tidy, clippy, test, doc, wasm,
+        sans-io, features, conformance)
+  tidy
+        check the repository rules: PROTOCOL citations, crate docs and READMEs, to-do markers,
+        unjustified unwrap/expect, inherited workspace metadata
   peer install soketi
         install soketi under target/peers/soketi (npm; fast when already installed)
   peer start soketi [--webhook-url URL]
@@ -30,6 +34,7 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("ci") => return ci::run(&args[1..]),
         Some("peer") => peer_command(&args[1..]),
+        Some("tidy") => no_more_args(&args[1..]).and_then(|()| tidy::run(&pusher_peers::workspace_root())),
         Some("help" | "-h" | "--help") => {
             println!("{USAGE}");
             Ok(())
