@@ -1,6 +1,6 @@
 //! Real Pusher-compatible servers ("peers") on loopback, to test the library against something that
 //! was not written by us; and pusher-js, the browser library, for the browser-client check.
-//! `shared/spec/PEERS.md` is the authority on how each peer is installed and configured.
+//! How each peer is installed and configured, and why: this crate's README.
 //!
 //! Everything lives under `<workspace>/target/peers/`: each peer's npm install in a directory of its
 //! own (`target/peers/soketi/`, `target/peers/pusher-js/`), and for a peer a `run/` directory

@@ -18,7 +18,7 @@ use crate::{AppCredentials, Installed, Peer, RunningPeer, StartOptions, pusher_u
 pub const SOKETI_VERSION: &str = "1.6.1";
 
 /// Where `uWebSockets.js` is taken from instead of soketi's own (unreachable) git dependency; a
-/// registry copy that ships the Node 20 binary (see PEERS.md).
+/// registry copy that ships the Node 20 binary (see this crate's README).
 pub const UWS_OVERRIDE: &str = "npm:@trufflesuite/uws-js-unofficial@20.30.0-unofficial.0";
 
 /// Webhook events the started soketi sends when a webhook URL is given.
