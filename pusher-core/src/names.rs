@@ -32,7 +32,7 @@ pub(crate) fn check(
 
 /// Implements the conversions and trait impls every validated string type shares.
 macro_rules! validated_string {
-    ($name:ident, $check:path) => {
+    ($name:ident, $kind:expr, $passes:path, $rule:expr) => {
         impl $name {
             /// The validated string.
             pub fn as_str(&self) -> &str {
@@ -48,7 +48,7 @@ macro_rules! validated_string {
         impl TryFrom<String> for $name {
             type Error = ValidationError;
             fn try_from(value: String) -> Result<Self, ValidationError> {
-                $check(&value)?;
+                check($kind, &value, $passes, $rule)?;
                 Ok(Self(value))
             }
         }
@@ -56,7 +56,7 @@ macro_rules! validated_string {
         impl TryFrom<&str> for $name {
             type Error = ValidationError;
             fn try_from(value: &str) -> Result<Self, ValidationError> {
-                $check(value)?;
+                check($kind, value, $passes, $rule)?;
                 Ok(Self(value.to_owned()))
             }
         }
@@ -133,16 +133,12 @@ pub enum ChannelKind {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct ChannelName(String);
 
-fn check_channel(value: &str) -> Result<(), ValidationError> {
-    check(
-        ValueKind::ChannelName,
-        value,
-        limits::is_channel_name,
-        limits::CHANNEL_NAME_RULE,
-    )
-}
-
-validated_string!(ChannelName, check_channel);
+validated_string!(
+    ChannelName,
+    ValueKind::ChannelName,
+    limits::is_channel_name,
+    limits::CHANNEL_NAME_RULE
+);
 
 impl ChannelName {
     /// The channel that reaches `user`'s signed-in connections: `#server-to-user-{id}`.
@@ -186,16 +182,12 @@ impl ChannelName {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct EventName(String);
 
-fn check_event(value: &str) -> Result<(), ValidationError> {
-    check(
-        ValueKind::EventName,
-        value,
-        limits::is_event_name,
-        limits::EVENT_NAME_RULE,
-    )
-}
-
-validated_string!(EventName, check_event);
+validated_string!(
+    EventName,
+    ValueKind::EventName,
+    limits::is_event_name,
+    limits::EVENT_NAME_RULE
+);
 
 /// A connection's socket id: `DIGITS.DIGITS` and nothing else.
 ///
@@ -204,26 +196,23 @@ validated_string!(EventName, check_event);
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct SocketId(String);
 
-fn check_socket_id(value: &str) -> Result<(), ValidationError> {
-    check(
-        ValueKind::SocketId,
-        value,
-        limits::is_socket_id,
-        limits::SOCKET_ID_RULE,
-    )
-}
-
-validated_string!(SocketId, check_socket_id);
+validated_string!(
+    SocketId,
+    ValueKind::SocketId,
+    limits::is_socket_id,
+    limits::SOCKET_ID_RULE
+);
 
 /// A user id: 1 to 200 characters of `A-Z a-z 0-9 - _ = @ , . ;`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct UserId(String);
 
-fn check_user_id(value: &str) -> Result<(), ValidationError> {
-    check(ValueKind::UserId, value, limits::is_user_id, limits::USER_ID_RULE)
-}
-
-validated_string!(UserId, check_user_id);
+validated_string!(
+    UserId,
+    ValueKind::UserId,
+    limits::is_user_id,
+    limits::USER_ID_RULE
+);
 
 /// What kind of value a [`ValidationError`] is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

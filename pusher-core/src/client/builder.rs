@@ -200,35 +200,38 @@ mod tests {
         Ok(http::Response::new(b"{}".to_vec()))
     }
 
+    /// Sets every configuration setting on a builder of either kind.
+    macro_rules! every_setting {
+        ($builder:expr, $key:expr) => {
+            $builder
+                .cluster("eu")
+                .host("example.com")
+                .scheme(Scheme::Http)
+                .port(8080)
+                .notify_host("push.example.com")
+                .notify_scheme(Scheme::Http)
+                .notify_port(9090)
+                .encryption_master_key($key)
+                .max_payload_bytes(20_000)
+        };
+    }
+
     #[test]
     fn every_config_setting_reaches_the_config() {
         let key = MasterKey::from_bytes(&[3; 32]).unwrap();
-        let expected = Config::builder("1", "k", "s")
-            .cluster("eu")
-            .host("example.com")
-            .scheme(Scheme::Http)
-            .port(8080)
-            .notify_host("push.example.com")
-            .notify_scheme(Scheme::Http)
-            .notify_port(9090)
-            .encryption_master_key(key.clone())
-            .max_payload_bytes(20_000)
+        let expected = every_setting!(Config::builder("1", "k", "s"), key.clone())
             .build()
             .unwrap();
-        let pusher = Pusher::<Closure>::builder("1", "k", "s")
-            .cluster("eu")
-            .host("example.com")
-            .scheme(Scheme::Http)
-            .port(8080)
-            .notify_host("push.example.com")
-            .notify_scheme(Scheme::Http)
-            .notify_port(9090)
-            .encryption_master_key(key)
-            .max_payload_bytes(20_000)
+        let pusher = every_setting!(Pusher::<Closure>::builder("1", "k", "s"), key)
             .build_with(Blocking(answer))
             .unwrap();
         assert_eq!(format!("{:?}", pusher.config()), format!("{expected:?}"));
+        assert_eq!(
+            pusher.config().api_endpoint().base_url(),
+            "http://example.com:8080"
+        );
         assert_eq!(pusher.config().notify_endpoint().port(), 9090);
+        assert_eq!(pusher.config().max_payload_bytes(), 20_000);
         assert_eq!(pusher.config().master_key().map(MasterKey::bytes), Some(&[3; 32]));
     }
 
