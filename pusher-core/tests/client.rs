@@ -174,6 +174,40 @@ fn every_error_status_keeps_status_and_body() {
 }
 
 #[test]
+fn a_refusal_in_a_success_body_fails_every_call_with_the_status_it_names() {
+    // How soketi refuses a wrong secret: HTTP 200 and the real code in the body.
+    let (pusher, seen) = recording(200, r#"{"error":"The secret authentication failed","code":401}"#);
+    let results: Vec<Result<(), Error>> = vec![
+        pusher.trigger(["a"], "e", &1).map(drop),
+        pusher
+            .trigger_batch([BatchEvent::new(
+                "a".parse().unwrap(),
+                "e".parse().unwrap(),
+                EventData::encoded("x"),
+            )])
+            .map(drop),
+        pusher.channels(None, &[]).map(drop),
+        pusher.channel("a", &[]).map(drop),
+        pusher.presence_users("presence-a").map(drop),
+        pusher.terminate_user_connections("u1").map(drop),
+    ];
+    assert_eq!(seen.lock().unwrap().len(), results.len());
+    for result in results {
+        let e = result.unwrap_err();
+        assert_eq!(e.status(), Some(http::StatusCode::UNAUTHORIZED), "{e}");
+        let response = e.as_response().unwrap();
+        assert_eq!(response.kind(), ResponseErrorKind::Unauthorized);
+        assert_eq!(response.code_in_body(), Some(401));
+        assert_eq!(response.http_status(), http::StatusCode::OK);
+        assert_eq!(
+            e.to_string(),
+            "authentication failed (code 401 in the body of an HTTP 200 OK answer): \
+             The secret authentication failed"
+        );
+    }
+}
+
+#[test]
 fn a_success_with_an_unexpected_body_is_a_typed_error() {
     let (pusher, _) = recording(200, "<html>proxy page</html>");
     let e = pusher.channel("a", &[]).unwrap_err();
