@@ -5,12 +5,10 @@
 //! client before it enters the runtime.
 
 use std::fmt;
-use std::sync::Arc;
 
 use pusher_core::api::Operation;
 use pusher_core::{
     AsyncHttpClient, Blocking, BuildError, BuildHttpClient, Config, Error, HttpClient, HttpOptions, Pusher,
-    TransportError,
 };
 use pusher_isahc::IsahcClient;
 use pusher_reqwest::ReqwestClient;
@@ -61,18 +59,21 @@ impl fmt::Display for Mode {
     }
 }
 
-enum Inner {
-    ReqwestAsync(Pusher<ReqwestClient>),
-    ReqwestBlocking(Arc<Pusher<Blocking<ReqwestBlocking>>>),
-    Ureq(Arc<Pusher<Blocking<UreqClient>>>),
-    IsahcAsync(Pusher<IsahcClient>),
-    IsahcBlocking(Arc<Pusher<Blocking<IsahcClient>>>),
+/// One mode's HTTP client. A call builds a `Pusher` over a clone of it (the pool is shared), so
+/// that it can act as another configuration does.
+enum Http {
+    ReqwestAsync(ReqwestClient),
+    ReqwestBlocking(ReqwestBlocking),
+    Ureq(UreqClient),
+    IsahcAsync(IsahcClient),
+    IsahcBlocking(IsahcClient),
 }
 
 /// One mode's client.
 pub struct Client {
     mode: Mode,
-    inner: Inner,
+    config: Config,
+    http: Http,
 }
 
 impl fmt::Debug for Client {
@@ -83,14 +84,29 @@ impl fmt::Debug for Client {
     }
 }
 
-fn build<C: BuildHttpClient>(config: &Config) -> Result<Pusher<C>, BuildError> {
-    let http = C::build_http_client(&HttpOptions::default()).map_err(BuildError::Http)?;
-    Ok(Pusher::new(config.clone(), http))
+fn build<C: BuildHttpClient>() -> Result<C, BuildError> {
+    C::build_http_client(&HttpOptions::default()).map_err(BuildError::Http)
 }
 
-/// Runs a blocking call on the blocking pool.
-async fn blocking<T: Send + 'static>(call: impl FnOnce() -> T + Send + 'static) -> T {
-    match tokio::task::spawn_blocking(call).await {
+/// Sends `operation` as `config` through an async client.
+async fn send_async<C, O>(config: Config, http: &C, operation: O) -> Result<O::Output, Error>
+where
+    C: AsyncHttpClient + Clone,
+    O: Operation,
+{
+    Pusher::new(config, http.clone()).send(operation).await
+}
+
+/// Sends `operation` as `config` through a blocking client, on Tokio's blocking pool. The clone of
+/// the client is dropped there too, and never last: the `Client` holds the original.
+async fn send_blocking<C, O>(config: Config, http: &C, operation: O) -> Result<O::Output, Error>
+where
+    C: HttpClient + Clone + Send + Sync + 'static,
+    O: Operation + Send + 'static,
+    O::Output: Send + 'static,
+{
+    let pusher = Pusher::new(config, Blocking(http.clone()));
+    match tokio::task::spawn_blocking(move || pusher.send(operation)).await {
         Ok(output) => output,
         Err(join) => std::panic::resume_unwind(join.into_panic()),
     }
@@ -99,14 +115,18 @@ async fn blocking<T: Send + 'static>(call: impl FnOnce() -> T + Send + 'static) 
 impl Client {
     /// The client of `mode` for `config`. Call outside any async runtime.
     pub fn new(mode: Mode, config: &Config) -> Result<Client, BuildError> {
-        let inner = match mode {
-            Mode::ReqwestAsync => Inner::ReqwestAsync(build(config)?),
-            Mode::ReqwestBlocking => Inner::ReqwestBlocking(Arc::new(build(config)?)),
-            Mode::Ureq => Inner::Ureq(Arc::new(build(config)?)),
-            Mode::IsahcAsync => Inner::IsahcAsync(build(config)?),
-            Mode::IsahcBlocking => Inner::IsahcBlocking(Arc::new(build(config)?)),
+        let http = match mode {
+            Mode::ReqwestAsync => Http::ReqwestAsync(build()?),
+            Mode::ReqwestBlocking => Http::ReqwestBlocking(build()?),
+            Mode::Ureq => Http::Ureq(build()?),
+            Mode::IsahcAsync => Http::IsahcAsync(build()?),
+            Mode::IsahcBlocking => Http::IsahcBlocking(build()?),
         };
-        Ok(Client { mode, inner })
+        Ok(Client {
+            mode,
+            config: config.clone(),
+            http,
+        })
     }
 
     /// The mode.
@@ -120,44 +140,23 @@ impl Client {
         O: Operation + Send + 'static,
         O::Output: Send + 'static,
     {
-        match &self.inner {
-            Inner::ReqwestAsync(p) => p.send(operation).await,
-            Inner::IsahcAsync(p) => p.send(operation).await,
-            Inner::ReqwestBlocking(p) => {
-                let p = p.clone();
-                blocking(move || p.send(operation)).await
-            }
-            Inner::Ureq(p) => {
-                let p = p.clone();
-                blocking(move || p.send(operation)).await
-            }
-            Inner::IsahcBlocking(p) => {
-                let p = p.clone();
-                blocking(move || p.send(operation)).await
-            }
-        }
+        self.send_as(&self.config, operation).await
     }
 
-    /// Sends a request as it is, through this mode's HTTP client.
-    pub async fn send_request(
-        &self,
-        request: http::Request<Vec<u8>>,
-    ) -> Result<http::Response<Vec<u8>>, TransportError> {
-        match &self.inner {
-            Inner::ReqwestAsync(p) => p.http_client().send(request).await,
-            Inner::IsahcAsync(p) => AsyncHttpClient::send(p.http_client(), request).await,
-            Inner::ReqwestBlocking(p) => {
-                let p = p.clone();
-                blocking(move || p.http_client().0.send(request)).await
-            }
-            Inner::Ureq(p) => {
-                let p = p.clone();
-                blocking(move || p.http_client().0.send(request)).await
-            }
-            Inner::IsahcBlocking(p) => {
-                let p = p.clone();
-                blocking(move || HttpClient::send(&p.http_client().0, request)).await
-            }
+    /// Builds, sends and parses `operation` with `config` (another app id, key or secret) in
+    /// place of the client's own, through the same HTTP client.
+    pub async fn send_as<O>(&self, config: &Config, operation: O) -> Result<O::Output, Error>
+    where
+        O: Operation + Send + 'static,
+        O::Output: Send + 'static,
+    {
+        let config = config.clone();
+        match &self.http {
+            Http::ReqwestAsync(http) => send_async(config, http, operation).await,
+            Http::IsahcAsync(http) => send_async(config, http, operation).await,
+            Http::ReqwestBlocking(http) => send_blocking(config, http, operation).await,
+            Http::Ureq(http) => send_blocking(config, http, operation).await,
+            Http::IsahcBlocking(http) => send_blocking(config, http, operation).await,
         }
     }
 }

@@ -10,11 +10,11 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use pusher_core::api::{
     BatchEvent, ChannelAttribute, EventData, GetChannel, GetPresenceUsers, ListChannels, Operation,
-    RequestContext, TerminateUserConnections, Trigger, TriggerBatch,
+    TerminateUserConnections, Trigger, TriggerBatch,
 };
 use pusher_core::auth::{self, PresenceMember, UserData};
 use pusher_core::webhook::{WebhookEvent, WebhookVerifier};
-use pusher_core::{ChannelName, Config, WebhookError, encryption};
+use pusher_core::{ChannelName, Config, Error, ResponseErrorKind, UserId, WebhookError, encryption};
 use pusher_emulator::Subscriber;
 use serde_json::{Value, json};
 
@@ -247,13 +247,13 @@ async fn channel_auth(ctx: &Ctx<'_>) -> Outcome {
     ctx.on_private(&private, ctx.config()).await?;
     ctx.on_presence(&presence, "alice", ctx.config()).await?;
     let wrong = ctx.target.wrong_secret_config();
-    let refused = ctx.on_private(&ctx.channel("private-conf-"), &wrong).await;
+    let refused = ctx.on_private(&ctx.channel("private-conf-"), wrong).await;
     ensure(
         refused.is_err(),
         "a private subscription signed with a wrong secret was accepted",
     )?;
     let refused = ctx
-        .on_presence(&ctx.channel("presence-conf-"), "mallory", &wrong)
+        .on_presence(&ctx.channel("presence-conf-"), "mallory", wrong)
         .await;
     ensure(
         refused.is_err(),
@@ -486,39 +486,86 @@ async fn webhooks(ctx: &Ctx<'_>) -> Outcome {
     )
 }
 
-/// 9. A request signed with a wrong secret is refused and delivers nothing.
-async fn wrong_secret(ctx: &Ctx<'_>) -> Outcome {
-    let channel = ctx.channel("conf-forged-");
-    let mut s = ctx.on_public(&channel).await?;
-    let forged = Trigger::new(
-        [name(&channel)?],
-        "forged".parse().map_err(|e| format!("{e}"))?,
-        EventData::encoded("forged"),
-    );
-    let now = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_err(|e| e.to_string())?;
-    let request = forged
-        .build_request(
-            &ctx.target.wrong_secret_config(),
-            &RequestContext::new(now.as_secs()),
-        )
-        .map_err(|e| e.to_string())?;
-    let response = ctx
-        .client
-        .send_request(request)
-        .await
-        .map_err(|e| e.to_string())?;
-    let status = response.status().as_u16();
-    let body: Value = serde_json::from_slice(response.body()).unwrap_or(Value::Null);
-    let refused = status == 401 || (ctx.target.quirks.status_in_body && body["code"] == 401);
-    ensure(
-        refused,
-        format!(
-            "the forged request got {status} {}",
-            String::from_utf8_lossy(response.body())
+/// Every call kind, made as `config` would make it: the trigger and the batch on `channel`.
+async fn every_call_as(
+    ctx: &Ctx<'_>,
+    config: &Config,
+    channel: &str,
+) -> Result<Vec<(&'static str, Result<(), Error>)>, String> {
+    let client = ctx.client;
+    let event = |name: &str| name.parse().map_err(|e| format!("{e}"));
+    let user: UserId = ctx.channel("conf-user-").parse().map_err(|e| format!("{e}"))?;
+    Ok(vec![
+        (
+            "trigger",
+            client
+                .send_as(
+                    config,
+                    Trigger::new([name(channel)?], event("by-trigger")?, EventData::encoded("t")),
+                )
+                .await
+                .map(drop),
         ),
-    )?;
+        (
+            "batch",
+            client
+                .send_as(
+                    config,
+                    TriggerBatch::new([BatchEvent::new(
+                        name(channel)?,
+                        event("by-batch")?,
+                        EventData::encoded("b"),
+                    )]),
+                )
+                .await
+                .map(drop),
+        ),
+        (
+            "list channels",
+            client.send_as(config, ListChannels::new()).await.map(drop),
+        ),
+        (
+            "one channel",
+            client
+                .send_as(config, GetChannel::new(name(channel)?))
+                .await
+                .map(drop),
+        ),
+        (
+            "presence users",
+            client
+                .send_as(
+                    config,
+                    GetPresenceUsers::new(name(&ctx.channel("presence-conf-"))?),
+                )
+                .await
+                .map(drop),
+        ),
+        (
+            "terminate user connections",
+            client
+                .send_as(config, TerminateUserConnections::new(user))
+                .await
+                .map(drop),
+        ),
+    ])
+}
+
+/// Every call kind made as `config` is refused with a response error of `kind`, and what it
+/// triggered reaches no subscriber.
+async fn refused_as(ctx: &Ctx<'_>, config: &Config, kind: ResponseErrorKind) -> Outcome {
+    let channel = ctx.channel("conf-refused-");
+    let mut s = ctx.on_public(&channel).await?;
+    for (call, result) in every_call_as(ctx, config, &channel).await? {
+        match &result {
+            Err(Error::Response(e)) if e.kind() == kind => {}
+            _ => {
+                return Err(format!(
+                    "{call} gave {result:?}, expected a {kind:?} response error"
+                ));
+            }
+        }
+    }
     ctx.send(Trigger::new(
         [name(&channel)?],
         "genuine".parse().map_err(|e| format!("{e}"))?,
@@ -530,6 +577,38 @@ async fn wrong_secret(ctx: &Ctx<'_>) -> Outcome {
         .await
         .ok_or("nothing arrived after the genuine trigger")?;
     ensure(first.event == "genuine", format!("{} arrived first", first.event))
+}
+
+/// 9. Every call signed with a wrong secret is refused: authentication failed.
+async fn wrong_secret(ctx: &Ctx<'_>) -> Outcome {
+    refused_as(
+        ctx,
+        ctx.target.wrong_secret_config(),
+        ResponseErrorKind::Unauthorized,
+    )
+    .await
+}
+
+/// 10. Every call with a wrong key, signed with the app's secret, is refused: authentication failed.
+///
+/// A server that ignores the key accepts each call instead, and the events arrive.
+async fn wrong_key(ctx: &Ctx<'_>) -> Outcome {
+    let config = ctx.target.wrong_key_config();
+    if !ctx.target.quirks.ignores_auth_key {
+        return refused_as(ctx, config, ResponseErrorKind::Unauthorized).await;
+    }
+    let channel = ctx.channel("conf-any-key-");
+    let mut s = ctx.on_public(&channel).await?;
+    for (call, result) in every_call_as(ctx, config, &channel).await? {
+        ensure(result.is_ok(), format!("{call} gave {result:?}"))?;
+    }
+    expect_data(&mut s, &channel, "by-trigger", "t").await?;
+    expect_data(&mut s, &channel, "by-batch", "b").await
+}
+
+/// 11. Every call for an app id the server does not know is refused: not found.
+async fn unknown_app(ctx: &Ctx<'_>) -> Outcome {
+    refused_as(ctx, ctx.target.unknown_app_config(), ResponseErrorKind::NotFound).await
 }
 
 macro_rules! scenarios {
@@ -550,5 +629,7 @@ scenarios!(
     user,
     encrypted,
     webhooks,
-    wrong_secret
+    wrong_secret,
+    wrong_key,
+    unknown_app
 );

@@ -2,8 +2,6 @@
 
 use std::sync::Arc;
 
-use base64::Engine as _;
-use base64::engine::general_purpose::STANDARD as BASE64;
 use pusher_core::{Config, ConfigBuilder, MasterKey, Scheme};
 use pusher_emulator::{Emulator, WebhookInbox};
 use pusher_peers::{Peer, RunningPeer, StartOptions};
@@ -16,20 +14,22 @@ pub const WEBHOOK_ADDR_ENV: &str = "PUSHER_CONFORMANCE_WEBHOOK_ADDR";
 /// Which server to start when [`URL_ENV`] is not set: `soketi` (default) or `emulator`.
 pub const SERVER_ENV: &str = "PUSHER_CONFORMANCE_SERVER";
 
-/// The known ways a server differs from PROTOCOL.md, each checked the way the server behaves.
+/// The known ways a server differs from PROTOCOL.md, each harmless to a caller and each checked the
+/// way the server behaves.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Quirks {
-    /// Refused requests get HTTP 200 with the real code in the body (soketi).
-    pub status_in_body: bool,
     /// The channel list ignores `info` and reports `subscription_count` only (soketi).
     pub list_ignores_info: bool,
+    /// A request is accepted whatever its `auth_key`, when it is signed with the app's secret: the
+    /// secret is what proves who sent it (soketi).
+    pub ignores_auth_key: bool,
 }
 
 impl Quirks {
     /// soketi 1.6's.
     pub const SOKETI: Quirks = Quirks {
-        status_in_body: true,
         list_ignores_info: true,
+        ignores_auth_key: true,
     };
 }
 
@@ -54,6 +54,8 @@ pub struct Target {
     pub inbox: Arc<WebhookInbox>,
     /// Where the server is known to differ from the protocol.
     pub quirks: Quirks,
+    /// The configurations with one credential wrong: the secret, the key, the app id.
+    impostors: [Config; 3],
     owned: Owned,
 }
 
@@ -129,6 +131,17 @@ impl Target {
         let config = ConfigBuilder::from_url(url)
             .and_then(|b| b.encryption_master_key(MasterKey::from_bytes(&master)?).build())
             .map_err(|e| format!("{name}: {e}"))?;
+        let impostor = |credential, value: &str| {
+            let url = with_credential(url, credential, value)
+                .ok_or_else(|| format!("{name}: the URL is not http[s]://KEY:SECRET@HOST/apps/APP_ID"))?;
+            Config::from_url(&url).map_err(|e| format!("{name}: {e}"))
+        };
+        let unknown_app = format!("{}0", config.app_id());
+        let impostors = [
+            impostor(Credential::Secret, "not-the-secret")?,
+            impostor(Credential::Key, "not-the-key")?,
+            impostor(Credential::AppId, &unknown_app)?,
+        ];
         let endpoint = config.api_endpoint();
         let ws_scheme = match endpoint.scheme() {
             Scheme::Https => "wss",
@@ -146,22 +159,24 @@ impl Target {
             ws_url,
             inbox: WebhookInbox::serve(listener).map_err(|e| format!("webhook listener: {e}"))?,
             quirks,
+            impostors,
             owned,
         })
     }
 
     /// A configuration with the same app and key but another secret: what a forger has.
-    pub fn wrong_secret_config(&self) -> Config {
-        ConfigBuilder::new(
-            self.config.app_id(),
-            self.config.key(),
-            BASE64.encode(b"not the secret"),
-        )
-        .host(self.config.api_endpoint().host())
-        .scheme(self.config.api_endpoint().scheme())
-        .port(self.config.api_endpoint().port())
-        .build()
-        .unwrap_or_else(|_| self.config.clone())
+    pub fn wrong_secret_config(&self) -> &Config {
+        &self.impostors[0]
+    }
+
+    /// A configuration with the same app and secret but another key.
+    pub fn wrong_key_config(&self) -> &Config {
+        &self.impostors[1]
+    }
+
+    /// A configuration with this app's key and secret for an app id the server does not know.
+    pub fn unknown_app_config(&self) -> &Config {
+        &self.impostors[2]
     }
 
     /// Stops a server the suite started.
@@ -175,6 +190,29 @@ impl Target {
             }
         }
     }
+}
+
+/// One of the credentials in a `PUSHER_URL`.
+#[derive(Debug, Clone, Copy)]
+enum Credential {
+    AppId,
+    Key,
+    Secret,
+}
+
+/// `url`, `http[s]://KEY:SECRET@HOST[:PORT]/apps/APP_ID`, with `credential` replaced by `value`
+/// (the URL keeps its other parts as written).
+fn with_credential(url: &str, credential: Credential, value: &str) -> Option<String> {
+    let (scheme, rest) = url.split_once("://")?;
+    let (userinfo, rest) = rest.rsplit_once('@')?;
+    let (key, secret) = userinfo.split_once(':')?;
+    let (host, app_id) = rest.split_once("/apps/")?;
+    let (key, secret, app_id) = match credential {
+        Credential::AppId => (key, secret, value),
+        Credential::Key => (value, secret, app_id),
+        Credential::Secret => (key, value, app_id),
+    };
+    Some(format!("{scheme}://{key}:{secret}@{host}/apps/{app_id}"))
 }
 
 fn start_soketi(webhook_url: String) -> Result<RunningPeer, String> {

@@ -1,6 +1,7 @@
 //! Credentials, hosts and the payload ceiling (PROTOCOL §1, §4).
 
 use std::fmt;
+use std::net::{Ipv4Addr, Ipv6Addr};
 use std::sync::Arc;
 
 use base64::Engine as _;
@@ -266,27 +267,40 @@ impl ConfigBuilder {
     }
 
     /// Starts from `http[s]://KEY:SECRET@HOST[:PORT]/apps/APP_ID`.
+    ///
+    /// The key and the secret may hold `%XX` escapes (a `%` must start two hex digits, and what
+    /// they decode to must be UTF-8); the port is ASCII digits; a query or a fragment is refused.
+    /// No error names the secret's value.
     pub fn from_url(url: &str) -> Result<Self, ConfigError> {
-        let invalid = |reason: &str| ConfigError::InvalidUrl {
-            reason: reason.to_owned(),
-        };
         let (scheme, rest) = if let Some(rest) = url.strip_prefix("https://") {
             (Scheme::Https, rest)
         } else if let Some(rest) = url.strip_prefix("http://") {
             (Scheme::Http, rest)
         } else {
-            return Err(invalid("the scheme must be http:// or https://"));
+            return Err(invalid_url("the scheme must be http:// or https://"));
         };
+        match rest.chars().find(|c| matches!(c, '?' | '#')) {
+            Some('?') => {
+                return Err(invalid_url(
+                    "a query (?...) is not allowed (percent-encode a '?' in the key or secret as %3F)",
+                ));
+            }
+            Some(_) => {
+                return Err(invalid_url(
+                    "a fragment (#...) is not allowed (percent-encode a '#' in the key or secret as %23)",
+                ));
+            }
+            None => {}
+        }
         let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
         let (userinfo, host_port) = authority
             .rsplit_once('@')
-            .ok_or_else(|| invalid("missing KEY:SECRET@ before the host"))?;
+            .ok_or_else(|| invalid_url("missing KEY:SECRET@ before the host"))?;
         let (key, secret) = userinfo
             .split_once(':')
-            .ok_or_else(|| invalid("missing ':' between key and secret"))?;
-        let key = percent_decode(key).ok_or_else(|| invalid("the key is not valid percent-encoded UTF-8"))?;
-        let secret =
-            percent_decode(secret).ok_or_else(|| invalid("the secret is not valid percent-encoded UTF-8"))?;
+            .ok_or_else(|| invalid_url("missing ':' between key and secret"))?;
+        let key = percent_decode(key, "the key")?;
+        let secret = percent_decode(secret, "the secret")?;
         // A bracketed IPv6 literal holds colons of its own: the port separator comes after the ']'.
         let port_sep = match host_port.rfind(']') {
             Some(end) => host_port[end..].find(':').map(|i| end + i),
@@ -295,22 +309,27 @@ impl ConfigBuilder {
         let (host, port) = match port_sep {
             Some(i) => {
                 let port = &host_port[i + 1..];
-                let port = port
-                    .parse::<u16>()
-                    .map_err(|_| invalid(&format!("port {} is not a number from 0 to 65535", quote(port))))?;
-                (&host_port[..i], Some(port))
+                let number = Some(port)
+                    .filter(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+                    .and_then(|p| p.parse::<u16>().ok())
+                    .ok_or_else(|| {
+                        invalid_url(format!(
+                            "port {} must be ASCII digits making a number from 0 to 65535",
+                            quote(port)
+                        ))
+                    })?;
+                (&host_port[..i], Some(number))
             }
             None => (host_port, None),
         };
         if host.is_empty() {
-            return Err(invalid("missing host"));
+            return Err(invalid_url("missing host"));
         }
-        let path = path.split(['?', '#']).next().unwrap_or_default();
         let app_id = path
             .strip_prefix("/apps/")
             .map(|id| id.trim_end_matches('/'))
             .filter(|id| !id.is_empty() && !id.contains('/'))
-            .ok_or_else(|| invalid("the path must be /apps/APP_ID"))?;
+            .ok_or_else(|| invalid_url("the path must be /apps/APP_ID"))?;
         let mut builder = Self::new(app_id, key, secret).host(host).scheme(scheme);
         builder.port = port;
         Ok(builder)
@@ -448,15 +467,21 @@ macro_rules! config_setters {
 
 config_settings!(config_setters);
 
-/// A host is a bare authority host: no scheme, path, user info, port separator misuse or spaces.
+/// The longest DNS name, in characters.
+const MAX_DNS_NAME_LEN: usize = 253;
+
+/// The longest label of a DNS name, in characters.
+const MAX_DNS_LABEL_LEN: usize = 63;
+
+/// A host is a DNS name, an IPv4 address or a bracketed IPv6 address (the rule in
+/// [`ConfigError::InvalidHost`]).
 fn check_host(host: String) -> Result<String, ConfigError> {
-    let bracketed_ipv6 = host.starts_with('[') && host.ends_with(']');
-    let ok = !host.is_empty()
-        && host.bytes().all(|b| {
-            b.is_ascii_alphanumeric()
-                || matches!(b, b'-' | b'.' | b'_')
-                || (bracketed_ipv6 && b"[]:".contains(&b))
-        });
+    let ok = match host.strip_prefix('[') {
+        Some(bracketed) => bracketed
+            .strip_suffix(']')
+            .is_some_and(|address| address.parse::<Ipv6Addr>().is_ok()),
+        None => host.parse::<Ipv4Addr>().is_ok() || is_dns_name(&host),
+    };
     if ok {
         Ok(host)
     } else {
@@ -464,11 +489,49 @@ fn check_host(host: String) -> Result<String, ConfigError> {
     }
 }
 
-fn percent_decode(s: &str) -> Option<String> {
-    percent_encoding::percent_decode_str(s)
+/// Dot-separated labels of 1 to 63 ASCII letters, digits, `-` and `_` (for container names such
+/// as `soketi_1`), each starting and ending with a letter or digit; at most 253 characters; not
+/// all labels digits (that is an IPv4 address, checked as one).
+fn is_dns_name(name: &str) -> bool {
+    let is_label = |label: &str| {
+        let bytes = label.as_bytes();
+        (1..=MAX_DNS_LABEL_LEN).contains(&bytes.len())
+            && bytes
+                .iter()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_'))
+            && bytes.first().is_some_and(u8::is_ascii_alphanumeric)
+            && bytes.last().is_some_and(u8::is_ascii_alphanumeric)
+    };
+    let all_digits = |label: &str| label.bytes().all(|b| b.is_ascii_digit());
+    name.len() <= MAX_DNS_NAME_LEN && name.split('.').all(is_label) && !name.split('.').all(all_digits)
+}
+
+/// An error about a `PUSHER_URL`-style URL.
+fn invalid_url(reason: impl Into<String>) -> ConfigError {
+    ConfigError::InvalidUrl {
+        reason: reason.into(),
+    }
+}
+
+/// Decodes the `%XX` escapes of `part`, the URL's key or secret, strictly: every `%` starts two
+/// hex digits, and the bytes they make are UTF-8. The error names the part (`what`), never its
+/// value.
+fn percent_decode(part: &str, what: &str) -> Result<String, ConfigError> {
+    let escapes_are_hex = part.split('%').skip(1).all(|after| {
+        after
+            .as_bytes()
+            .get(..2)
+            .is_some_and(|digits| digits.iter().all(u8::is_ascii_hexdigit))
+    });
+    if !escapes_are_hex {
+        return Err(invalid_url(format!(
+            "{what} holds a '%' that does not start two hex digits"
+        )));
+    }
+    percent_encoding::percent_decode_str(part)
         .decode_utf8()
-        .ok()
-        .map(|s| s.into_owned())
+        .map(|decoded| decoded.into_owned())
+        .map_err(|_| invalid_url(format!("{what} does not decode to UTF-8")))
 }
 
 /// A configuration that cannot be used.
@@ -484,8 +547,14 @@ pub enum ConfigError {
     /// The secret is empty.
     #[error("invalid secret: must not be empty")]
     EmptySecret,
-    /// A host name is empty or holds characters that cannot appear in a URL authority.
-    #[error("invalid host {0}: must be a non-empty host name without scheme, path, user info or spaces")]
+    /// A host (API or native push) that is none of: a DNS name (dot-separated labels of 1 to 63
+    /// ASCII letters, digits, `-` or `_`, each starting and ending with a letter or digit, at most
+    /// 253 characters, not all labels digits), an IPv4 address, a bracketed IPv6 address.
+    #[error(
+        "invalid host {0}: must be a DNS name (dot-separated labels of 1 to 63 ASCII letters, digits, \
+         '-' or '_', each starting and ending with a letter or digit, at most 253 characters), an IPv4 \
+         address or a bracketed IPv6 address such as [::1]"
+    )]
     InvalidHost(String),
     /// A cluster name is empty or holds characters other than ASCII letters, digits and `-`.
     #[error("invalid cluster {0}: must be ASCII letters, digits and '-'")]
@@ -553,13 +622,8 @@ mod tests {
     fn empty_key_secret_host_cluster_are_refused() {
         assert_eq!(Config::new("1", "", "s").unwrap_err(), ConfigError::EmptyKey);
         assert_eq!(Config::new("1", "k", "").unwrap_err(), ConfigError::EmptySecret);
-        for bad in ["", "http://x", "a/b", "a b", "u@h", "h:1"] {
-            let e = Config::builder("1", "k", "s").host(bad).build().unwrap_err();
-            assert!(matches!(e, ConfigError::InvalidHost(_)), "{bad}: {e}");
-        }
         let e = Config::builder("1", "k", "s").cluster("e/u").build().unwrap_err();
         assert!(matches!(e, ConfigError::InvalidCluster(_)), "{e}");
-        assert!(Config::builder("1", "k", "s").host("[::1]").build().is_ok());
         assert_eq!(
             Config::builder("1", "k", "s")
                 .max_payload_bytes(0)
@@ -567,6 +631,88 @@ mod tests {
                 .unwrap_err(),
             ConfigError::ZeroPayloadLimit
         );
+    }
+
+    #[test]
+    fn hosts_are_dns_names_or_ip_addresses() {
+        let label = "a".repeat(MAX_DNS_LABEL_LEN);
+        // Four labels of 63 and three dots, then one more character: 253 in all.
+        let longest = format!("{label}.{label}.{label}.{}", "a".repeat(61));
+        assert_eq!(longest.len(), MAX_DNS_NAME_LEN);
+        for good in [
+            "example.com",
+            "api-eu.pusher.com",
+            "localhost",
+            "soketi_1",
+            "a",
+            "1.2.3.a",
+            "x1-2_3y.example",
+            label.as_str(),
+            longest.as_str(),
+            "127.0.0.1",
+            "0.0.0.0",
+            "255.255.255.255",
+            "[::1]",
+            "[::]",
+            "[2001:db8::8a2e:370:7334]",
+            "[::ffff:192.0.2.1]",
+        ] {
+            let api = Config::builder("1", "k", "s").host(good).build();
+            assert_eq!(api.unwrap().api_endpoint().host(), good);
+            let notify = Config::builder("1", "k", "s").notify_host(good).build();
+            assert_eq!(notify.unwrap().notify_endpoint().host(), good);
+        }
+        let too_long_label = "a".repeat(MAX_DNS_LABEL_LEN + 1);
+        let too_long_name = format!("{longest}a");
+        for bad in [
+            "",
+            "[]",
+            "[:::]",
+            "[[::]]",
+            "[::1",
+            "::1",
+            "[127.0.0.1]",
+            "[fe80::1%eth0]",
+            "...",
+            ".",
+            "-",
+            "_",
+            "a..b",
+            ".a",
+            "a.",
+            "-a",
+            "a-",
+            "_a",
+            "a_",
+            "a.-b.c",
+            "123",
+            "1.2.3",
+            "1.2.3.4.5",
+            "256.1.1.1",
+            "01.2.3.4",
+            "é.example",
+            "a b",
+            "http://x",
+            "a/b",
+            "u@h",
+            "h:1",
+            "a%2e",
+            too_long_label.as_str(),
+            too_long_name.as_str(),
+        ] {
+            for e in [
+                Config::builder("1", "k", "s").host(bad).build().unwrap_err(),
+                Config::builder("1", "k", "s")
+                    .notify_host(bad)
+                    .build()
+                    .unwrap_err(),
+            ] {
+                assert_eq!(e, ConfigError::InvalidHost(quote(bad)), "{bad}");
+                let shown = e.to_string();
+                assert!(shown.contains(&quote(bad)), "{shown}");
+                assert!(shown.contains("a DNS name (dot-separated labels"), "{shown}");
+            }
+        }
     }
 
     #[test]
@@ -581,6 +727,11 @@ mod tests {
         let c = Config::from_url("https://k:s@api-eu.pusher.com/apps/4/").unwrap();
         assert_eq!(c.api_endpoint().base_url(), "https://api-eu.pusher.com");
         assert_eq!(c.app_id(), "4");
+        let c = Config::from_url("http://k%3Ay:a%2f%3F%23%C3%A9@[::1]:00080/apps/5").unwrap();
+        assert_eq!(c.key(), "k:y");
+        assert_eq!(c.secret(), "a/?#é");
+        assert_eq!(c.api_endpoint().host(), "[::1]");
+        assert_eq!(c.api_endpoint().port(), 80);
     }
 
     #[test]
@@ -595,13 +746,56 @@ mod tests {
             ("http://k:TOPSECRET@h/nope/1", "/apps/APP_ID"),
             ("http://k:TOPSECRET@h/apps/x1", "decimal digits"),
             ("http://k:TOPSECRET@h/apps/1/extra", "/apps/APP_ID"),
-            ("http://k:TOPSECRET%ff@h/apps/1", "secret"),
+            (
+                "http://k:TOPSECRET%ff@h/apps/1",
+                "the secret does not decode to UTF-8",
+            ),
+            (
+                "http://k:TOPSECRET%C3@h/apps/1",
+                "the secret does not decode to UTF-8",
+            ),
+            ("http://k:TOPSECRET%ZZ@h/apps/1", "the secret holds a '%'"),
+            ("http://k:TOPSECRET%@h/apps/1", "the secret holds a '%'"),
+            ("http://k:TOPSECRET%4@h/apps/1", "the secret holds a '%'"),
+            ("http://k:%+1TOPSECRET@h/apps/1", "the secret holds a '%'"),
+            ("http://k%zz:TOPSECRET@h/apps/1", "the key holds a '%'"),
+            (
+                "http://k%80:TOPSECRET@h/apps/1",
+                "the key does not decode to UTF-8",
+            ),
+            (
+                "http://k:TOPSECRET@h:+80/apps/1",
+                "port \"+80\" must be ASCII digits",
+            ),
+            (
+                "http://k:TOPSECRET@h:-1/apps/1",
+                "port \"-1\" must be ASCII digits",
+            ),
+            ("http://k:TOPSECRET@h: 80/apps/1", "ASCII digits"),
+            ("http://k:TOPSECRET@h:/apps/1", "port \"\" must be ASCII digits"),
+            ("http://k:TOPSECRET@[::1]:/apps/1", "port"),
+            (
+                "http://k:TOPSECRET@h/apps/1?cluster=eu",
+                "a query (?...) is not allowed",
+            ),
+            ("http://k:TOPSECRET@h/apps/1?", "a query"),
+            (
+                "http://k:TOPSECRET@h/apps/1#top",
+                "a fragment (#...) is not allowed",
+            ),
+            ("http://k:TOPSECRET#1@h/apps/1", "a fragment"),
+            ("http://k:TOPSECRET?1@h/apps/1", "a query"),
+            ("http://k:TOPSECRET@[[::]]/apps/1", "invalid host \"[[::]]\""),
+            ("http://k:TOPSECRET@-/apps/1", "invalid host \"-\""),
             ("", "scheme"),
         ];
         for (url, needle) in cases {
-            let e = Config::from_url(url).unwrap_err().to_string();
-            assert!(e.contains(needle), "{url}: {e}");
-            assert!(!e.contains("TOPSECRET"), "{url}: {e}");
+            let e = Config::from_url(url).unwrap_err();
+            let (shown, debug) = (e.to_string(), format!("{e:?}"));
+            assert!(shown.contains(needle), "{url}: {shown}");
+            for text in [shown, debug] {
+                assert!(!text.contains("TOPSECRET"), "{url}: {text}");
+            }
         }
     }
 

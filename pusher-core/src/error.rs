@@ -60,7 +60,8 @@ impl Error {
         }
     }
 
-    /// The HTTP status, when the server answered.
+    /// The status of the refusal, when the server answered: the HTTP status, or the code a
+    /// refusal in a success body carried (see [`ResponseError::status`]).
     pub fn status(&self) -> Option<StatusCode> {
         self.as_response().map(ResponseError::status)
     }

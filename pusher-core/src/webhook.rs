@@ -39,6 +39,51 @@ pub const SIGNATURE_HEADER: &str = "x-pusher-signature";
 pub const DEFAULT_MAX_AGE: Duration = Duration::from_secs(300);
 
 /// Checks webhooks against the configured key(s) and secret(s), and the clock.
+///
+/// # Replays
+///
+/// Verifying remembers nothing: a correctly signed webhook sent again while its `time_ms` is
+/// within the accepted window ([`max_age`](Self::max_age), 5 minutes by default) verifies again.
+/// To reject a replay, remember each verified webhook by its `time_ms` and its signature until it
+/// is out of the window, and refuse one already seen. Key by the signature as verified: trimmed
+/// and lower-cased, since the verifier accepts hex in either case. Every process that receives
+/// the webhooks must share what was seen (a database or a cache with expiry, keyed the same way);
+/// within one process a set does:
+///
+/// ```
+/// use std::collections::HashSet;
+/// use std::time::Duration;
+/// use pusher_core::webhook::{DEFAULT_MAX_AGE, Webhook, WebhookVerifier};
+/// use pusher_core::Config;
+///
+/// /// The webhooks verified and still within the window, by `time_ms` and signature.
+/// #[derive(Default)]
+/// struct Seen(HashSet<(u64, String)>);
+///
+/// impl Seen {
+///     /// Whether `webhook` (verified, with `signature`) comes for the first time. Forgets what is
+///     /// out of the window (the verifier's `max_age`): the verifier refuses it as stale from then on.
+///     fn first_time(&mut self, webhook: &Webhook, signature: &str, now: Duration) -> bool {
+///         self.0.retain(|(time_ms, _)| Duration::from_millis(*time_ms) + DEFAULT_MAX_AGE >= now);
+///         self.0.insert((webhook.time_ms, signature.trim().to_ascii_lowercase()))
+///     }
+/// }
+///
+/// let verifier = WebhookVerifier::new(&Config::new("1", "key", "secret")?);
+/// let body = br#"{"time_ms":1700000000000,"events":[]}"#;
+/// let signature = pusher_core::signing::hmac_sha256_hex(b"secret", body);
+/// let mut seen = Seen::default();
+/// let mut receive = |signature: &str, now_ms: u64| -> Result<bool, Box<dyn std::error::Error>> {
+///     let now = Duration::from_millis(now_ms);
+///     let webhook = verifier.verify(Some("key"), Some(signature), body, now)?;
+///     Ok(seen.first_time(&webhook, signature, now))
+/// };
+/// assert!(receive(&signature, 1_700_000_001_000)?);
+/// // The same webhook again, its signature in upper case or not: verified, and a replay.
+/// assert!(!receive(&signature, 1_700_000_002_000)?);
+/// assert!(!receive(&signature.to_uppercase(), 1_700_000_003_000)?);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone)]
 pub struct WebhookVerifier {
     credentials: Vec<(String, Secret)>,

@@ -149,18 +149,9 @@ fn invalid_input_never_reaches_the_server() {
 
 #[test]
 fn every_error_status_keeps_status_and_body() {
-    let kinds = [
-        (400, ResponseErrorKind::BadRequest),
-        (401, ResponseErrorKind::Unauthorized),
-        (403, ResponseErrorKind::Forbidden),
-        (404, ResponseErrorKind::NotFound),
-        (413, ResponseErrorKind::PayloadTooLarge),
-        (429, ResponseErrorKind::TooManyRequests),
-        (500, ResponseErrorKind::ServerError),
-        (502, ResponseErrorKind::ServerError),
-        (409, ResponseErrorKind::UnexpectedStatus),
-    ];
-    for (status, kind) in kinds {
+    // Which kind each status names is response.rs's to test; here the client passes it through.
+    for status in [400, 401, 403, 404, 413, 429, 500, 502, 409] {
+        let kind = ResponseErrorKind::from_status(http::StatusCode::from_u16(status).unwrap());
         let http = move |_: Request| -> Result<Response, TransportError> {
             Ok(respond(status, "plain text reason"))
         };
@@ -170,6 +161,40 @@ fn every_error_status_keeps_status_and_body() {
         assert_eq!(response.kind(), kind, "{status}");
         assert_eq!(e.status().map(|s| s.as_u16()), Some(status));
         assert_eq!(response.body_text(), "plain text reason");
+    }
+}
+
+#[test]
+fn a_refusal_in_a_success_body_fails_every_call_with_the_status_it_names() {
+    // How soketi refuses a wrong secret: HTTP 200 and the real code in the body.
+    let (pusher, seen) = recording(200, r#"{"error":"The secret authentication failed","code":401}"#);
+    let results: Vec<Result<(), Error>> = vec![
+        pusher.trigger(["a"], "e", &1).map(drop),
+        pusher
+            .trigger_batch([BatchEvent::new(
+                "a".parse().unwrap(),
+                "e".parse().unwrap(),
+                EventData::encoded("x"),
+            )])
+            .map(drop),
+        pusher.channels(None, &[]).map(drop),
+        pusher.channel("a", &[]).map(drop),
+        pusher.presence_users("presence-a").map(drop),
+        pusher.terminate_user_connections("u1").map(drop),
+    ];
+    assert_eq!(seen.lock().unwrap().len(), results.len());
+    for result in results {
+        let e = result.unwrap_err();
+        assert_eq!(e.status(), Some(http::StatusCode::UNAUTHORIZED), "{e}");
+        let response = e.as_response().unwrap();
+        assert_eq!(response.kind(), ResponseErrorKind::Unauthorized);
+        assert_eq!(response.code_in_body(), Some(401));
+        assert_eq!(response.http_status(), http::StatusCode::OK);
+        assert_eq!(
+            e.to_string(),
+            "authentication failed (code 401 in the body of an HTTP 200 OK answer): \
+             The secret authentication failed"
+        );
     }
 }
 

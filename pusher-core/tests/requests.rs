@@ -1,4 +1,5 @@
-//! Every REST call's request (method, URL, headers, body) and every limit checked before sending.
+//! Every REST call's request (method, URL, headers, body), every limit checked before sending, and
+//! every call's parser.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: a panic is a failure
 
@@ -7,7 +8,8 @@ use pusher_core::api::{
     Operation, RequestContext, TerminateUserConnections, Trigger, TriggerBatch, WebhookLevel,
 };
 use pusher_core::{
-    ChannelName, Config, MasterKey, NONCE_LEN, RandomError, RequestError, Scheme, UserId, encryption,
+    ChannelName, Config, MasterKey, NONCE_LEN, RandomError, RequestError, ResponseError, ResponseErrorKind,
+    Scheme, UserId, encryption,
 };
 use serde_json::{Value, json};
 
@@ -379,4 +381,105 @@ fn unserializable_data_is_an_error() {
     map.insert(vec![1u8], 1); // a map with non-string keys cannot be JSON
     let e = EventData::json(&map).unwrap_err();
     assert!(matches!(e, RequestError::Serialize(_)), "{e}");
+}
+
+// ---- parsers: every call reads its answer the same way ----
+
+type Parser = Box<dyn Fn(http::Response<Vec<u8>>) -> Result<(), ResponseError>>;
+
+/// Every call's parser with the answer it reads on success, the output dropped.
+fn parsers() -> Vec<(&'static str, Parser, &'static str)> {
+    fn parser<O: Operation + 'static>(op: O) -> Parser {
+        Box::new(move |response| op.parse_response(response).map(drop))
+    }
+    let event = || "e".parse().unwrap();
+    vec![
+        (
+            "trigger",
+            parser(Trigger::new([ch("a")], event(), data(json!(1)))),
+            "{}",
+        ),
+        (
+            "batch",
+            parser(TriggerBatch::new([BatchEvent::new(
+                ch("a"),
+                event(),
+                data(json!(1)),
+            )])),
+            "{}",
+        ),
+        (
+            "channels",
+            parser(ListChannels::new()),
+            r#"{"channels":{"a":{}}}"#,
+        ),
+        (
+            "channel",
+            parser(GetChannel::new(ch("a"))),
+            r#"{"occupied":true}"#,
+        ),
+        (
+            "presence users",
+            parser(GetPresenceUsers::new(ch("presence-a"))),
+            r#"{"users":[{"id":"u"}]}"#,
+        ),
+        (
+            "terminate",
+            parser(TerminateUserConnections::new("u".parse().unwrap())),
+            "{}",
+        ),
+        (
+            "notify",
+            parser(Notification::new(["i"]).unwrap().fcm(json!({}))),
+            r#"{"publishId":"p"}"#,
+        ),
+    ]
+}
+
+fn answer(status: u16, body: &str) -> http::Response<Vec<u8>> {
+    http::Response::builder()
+        .status(status)
+        .body(body.as_bytes().to_vec())
+        .unwrap()
+}
+
+#[test]
+fn every_parser_reads_its_answer() {
+    for (call, parse, success) in parsers() {
+        assert!(parse(answer(200, success)).is_ok(), "{call}");
+    }
+}
+
+#[test]
+fn every_parser_refuses_an_answer_that_is_not_a_json_object() {
+    for (call, parse, _) in parsers() {
+        for body in ["[]", "[{}]", "1", "null", "\"{}\"", "true"] {
+            let e = parse(answer(200, body)).unwrap_err();
+            assert_eq!(e.kind(), ResponseErrorKind::InvalidBody, "{call}: {body}");
+            assert_eq!(e.body(), body.as_bytes(), "{call}");
+        }
+    }
+}
+
+#[test]
+fn every_parser_reads_a_refusal_in_a_success_body() {
+    // What soketi answers to a wrong secret and to an unknown app id.
+    let refusals = [
+        (
+            r#"{"error":"The secret authentication failed","code":401}"#,
+            ResponseErrorKind::Unauthorized,
+        ),
+        (
+            r#"{"error":"The app 999999 could not be found.","code":404}"#,
+            ResponseErrorKind::NotFound,
+        ),
+    ];
+    for (call, parse, _) in parsers() {
+        for (body, kind) in refusals {
+            let e = parse(answer(200, body)).unwrap_err();
+            assert_eq!(e.kind(), kind, "{call}: {body}");
+            assert_eq!(Some(u64::from(e.status().as_u16())), e.code_in_body(), "{call}");
+            assert_eq!(e.http_status(), 200, "{call}");
+        }
+    }
 }
