@@ -1,5 +1,7 @@
 //! Command-line arguments of the `pusher-emulator` binary, parsed by hand.
 
+use std::fmt;
+
 use pusher_emulator::EmulatorBuilder;
 
 /// The text of `--help`.
@@ -36,8 +38,8 @@ pub(crate) enum Command {
     Version,
 }
 
-/// The settings given on the command line.
-#[derive(Debug, Default, PartialEq, Eq)]
+/// The settings given on the command line. `Debug` redacts the secret.
+#[derive(Default, PartialEq, Eq)]
 pub(crate) struct Options {
     pub(crate) port: u16,
     pub(crate) app_id: Option<String>,
@@ -47,6 +49,21 @@ pub(crate) struct Options {
     pub(crate) max_payload_bytes: Option<usize>,
     pub(crate) no_client_events: bool,
     pub(crate) quiet: bool,
+}
+
+impl fmt::Debug for Options {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Options")
+            .field("port", &self.port)
+            .field("app_id", &self.app_id)
+            .field("key", &self.key)
+            .field("secret", &self.secret.as_ref().map(|_| "[redacted]"))
+            .field("webhook_url", &self.webhook_url)
+            .field("max_payload_bytes", &self.max_payload_bytes)
+            .field("no_client_events", &self.no_client_events)
+            .field("quiet", &self.quiet)
+            .finish()
+    }
 }
 
 impl Options {
@@ -163,6 +180,16 @@ mod tests {
         assert_eq!(parse(args(&[])).unwrap(), Command::Run(Options::default()));
         assert_eq!(parse(args(&["--port", "1", "-h"])).unwrap(), Command::Help);
         assert_eq!(parse(args(&["--version"])).unwrap(), Command::Version);
+    }
+
+    #[test]
+    fn debug_redacts_the_secret() {
+        let Command::Run(options) = parse(args(&["--secret", "do-not-print"])).unwrap() else {
+            panic!("expected options");
+        };
+        let shown = format!("{options:?}");
+        assert!(!shown.contains("do-not-print"), "{shown}");
+        assert!(shown.contains("[redacted]"), "{shown}");
     }
 
     #[test]

@@ -15,7 +15,7 @@ use http::{Method, Request, Response, StatusCode};
 use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
 use hyper::body::{Bytes, Incoming};
 use pusher_core::limits::{MAX_BATCH_EVENTS, MAX_TRIGGER_CHANNELS};
-use pusher_core::signing::{body_md5, hmac_sha256_hex, string_to_sign};
+use pusher_core::signing::{body_md5, string_to_sign};
 use pusher_core::{ChannelKind, ChannelName, SocketId, UserId};
 use serde_json::{Map, Value, json};
 
@@ -275,18 +275,16 @@ fn authenticate(
         .cloned()
         .collect();
     signed.sort();
-    let expected_for = |path: &str| {
-        let to_sign = string_to_sign(method, path, &signed);
-        (
-            hmac_sha256_hex(settings.secret.as_bytes(), to_sign.as_bytes()),
-            to_sign,
-        )
+    let signs = |path: &str| {
+        settings
+            .secret
+            .signs(&string_to_sign(method, path, &signed), signature)
     };
-    let (expected, to_sign) = expected_for(decoded_path);
     // The path is signed unencoded; a signature over the path as sent is accepted too.
-    if signature == expected || (raw_path != decoded_path && signature == expected_for(raw_path).0) {
+    if signs(decoded_path) || (raw_path != decoded_path && signs(raw_path)) {
         return Ok(());
     }
+    let to_sign = string_to_sign(method, decoded_path, &signed);
     Err(unauthorized(format!(
         "Invalid signature: expected the lowercase hex HMAC-SHA256 of {to_sign:?} under the app's \
          secret, got {signature:?}"

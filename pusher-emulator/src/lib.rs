@@ -95,7 +95,7 @@ pub use client::subscriber::{Subscriber, SubscriberError};
 pub use client::webhook_inbox::{ReceivedWebhook, WebhookInbox};
 
 use crate::server::ServerThread;
-use crate::state::{Hub, Settings};
+use crate::state::{Hub, Secret, Settings};
 use crate::webhook_sender::WebhookUrl;
 
 /// The default ceiling on an event's `data`, in bytes (PROTOCOL §4).
@@ -188,7 +188,7 @@ impl fmt::Display for WaitTimeout {
 
 impl std::error::Error for WaitTimeout {}
 
-/// Settings for an emulator: every one optional.
+/// Settings for an emulator: every one optional. `Debug` redacts the secret and the master key.
 ///
 /// ```
 /// # fn main() -> Result<(), pusher_emulator::StartError> {
@@ -207,13 +207,13 @@ pub struct EmulatorBuilder {
     port: u16,
     app_id: Option<String>,
     key: Option<String>,
-    secret: Option<String>,
+    secret: Option<Secret>,
     webhook_url: Option<String>,
     max_payload_bytes: usize,
     activity_timeout: Duration,
     client_events: bool,
     log_requests: bool,
-    master_key: Option<String>,
+    master_key: Option<Secret>,
 }
 
 impl Default for EmulatorBuilder {
@@ -254,7 +254,7 @@ impl EmulatorBuilder {
 
     /// The app secret (default: 20 random hex digits).
     pub fn secret(mut self, secret: impl Into<String>) -> Self {
-        self.secret = Some(secret.into());
+        self.secret = Some(Secret::new(secret.into()));
         self
     }
 
@@ -287,7 +287,7 @@ impl EmulatorBuilder {
     /// `private-encrypted-` channels can be authorized and triggered with that configuration.
     /// The server itself needs no key: like Pusher, it never sees plaintext.
     pub fn encryption_master_key_base64(mut self, key: impl Into<String>) -> Self {
-        self.master_key = Some(key.into());
+        self.master_key = Some(Secret::new(key.into()));
         self
     }
 
@@ -323,7 +323,7 @@ impl EmulatorBuilder {
         };
         let secret = match self.secret {
             Some(secret) => secret,
-            None => random_hex()?,
+            None => Secret::new(random_hex()?),
         };
         let invalid = |why: String| Err(StartError::InvalidSetting(why));
         if app_id.is_empty() || !app_id.bytes().all(|b| b.is_ascii_digit()) {
@@ -336,7 +336,7 @@ impl EmulatorBuilder {
         {
             return invalid(format!("key {key:?} must be letters, digits, '-', '_' or '.'"));
         }
-        if secret.is_empty() {
+        if secret.expose().is_empty() {
             return invalid("the secret must not be empty".to_owned());
         }
         if self.max_payload_bytes == 0 {
@@ -347,8 +347,8 @@ impl EmulatorBuilder {
         }
         let master_key = self
             .master_key
-            .as_deref()
-            .map(pusher_core::MasterKey::from_base64)
+            .as_ref()
+            .map(|key| pusher_core::MasterKey::from_base64(key.expose()))
             .transpose()
             .map_err(|e| StartError::InvalidSetting(e.to_string()))?;
         let webhook_url = self
@@ -426,7 +426,7 @@ impl Emulator {
         format!(
             "http://{}:{}@{}/apps/{}",
             utf8_percent_encode(&s.key, USERINFO),
-            utf8_percent_encode(&s.secret, USERINFO),
+            utf8_percent_encode(s.secret.expose(), USERINFO),
             self.addr,
             s.app_id
         )
@@ -446,7 +446,7 @@ impl Emulator {
     /// ceiling, and the encryption master key if one was given).
     pub fn config(&self) -> Config {
         let s = self.settings();
-        let mut builder = Config::builder(s.app_id.as_str(), s.key.as_str(), s.secret.as_str())
+        let mut builder = Config::builder(s.app_id.as_str(), s.key.as_str(), s.secret.expose())
             .host(self.addr.ip().to_string())
             .scheme(pusher_core::Scheme::Http)
             .port(self.addr.port())
@@ -473,7 +473,7 @@ impl Emulator {
 
     /// The app secret.
     pub fn secret(&self) -> &str {
-        &self.settings().secret
+        self.settings().secret.expose()
     }
 
     /// The port the server listens on.

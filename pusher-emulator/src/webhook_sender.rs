@@ -10,10 +10,11 @@ use std::time::{Duration, SystemTime};
 use http_body_util::{BodyExt, Full};
 use hyper::body::Bytes;
 use hyper_util::rt::TokioIo;
-use pusher_core::signing::hmac_sha256_hex;
 use serde_json::{Value, json};
 use tokio::net::TcpStream;
 use tokio::sync::mpsc;
+
+use crate::state::Secret;
 
 /// The most events one webhook POST carries.
 const MAX_EVENTS_PER_WEBHOOK: usize = 50;
@@ -97,11 +98,11 @@ pub(crate) struct Delivery {
     rx: mpsc::UnboundedReceiver<Value>,
     url: WebhookUrl,
     key: String,
-    secret: String,
+    secret: Secret,
 }
 
 /// A queue and its delivery task, not yet started.
-pub(crate) fn channel(url: WebhookUrl, key: &str, secret: &str) -> (WebhookQueue, Delivery) {
+pub(crate) fn channel(url: WebhookUrl, key: &str, secret: &Secret) -> (WebhookQueue, Delivery) {
     let (tx, rx) = mpsc::unbounded_channel();
     (
         WebhookQueue { tx },
@@ -109,7 +110,7 @@ pub(crate) fn channel(url: WebhookUrl, key: &str, secret: &str) -> (WebhookQueue
             rx,
             url,
             key: key.to_owned(),
-            secret: secret.to_owned(),
+            secret: secret.clone(),
         },
     )
 }
@@ -143,7 +144,7 @@ impl Delivery {
     }
 
     async fn post(&self, body: String) -> Result<(), String> {
-        let signature = hmac_sha256_hex(self.secret.as_bytes(), body.as_bytes());
+        let signature = self.secret.sign(&body);
         let stream = TcpStream::connect((self.url.host.as_str(), self.url.port))
             .await
             .map_err(|e| format!("connect: {e}"))?;

@@ -15,7 +15,6 @@ use http::{Request, Response, StatusCode};
 use hyper::body::Incoming;
 use hyper_util::rt::TokioIo;
 use pusher_core::auth::{channel_string_to_sign, user_string_to_sign};
-use pusher_core::signing::hmac_sha256_hex;
 use pusher_core::{ChannelKind, ChannelName, SocketId};
 use serde_json::{Map, Value, json};
 use tokio::sync::mpsc;
@@ -366,8 +365,7 @@ impl Connection<'_> {
         if key != settings.key {
             return Err(format!("Invalid key {key:?} in auth: not this app's key"));
         }
-        let expected = hmac_sha256_hex(settings.secret.as_bytes(), to_sign.as_bytes());
-        if signature != expected {
+        if !settings.secret.signs(to_sign, signature) {
             return Err(format!(
                 "Invalid signature: expected the HMAC-SHA256 hex digest of {to_sign:?}, got {signature:?}"
             ));

@@ -247,6 +247,23 @@ async fn the_builder_checks_its_settings_and_fixes_what_it_is_given() {
     }
 }
 
+#[tokio::test]
+async fn debug_output_shows_neither_the_secret_nor_the_master_key() {
+    let secret = "do-not-print-this-secret";
+    let builder = Emulator::builder()
+        .secret(secret)
+        .encryption_master_key_base64(common::MASTER_KEY);
+    let shown = format!("{builder:?}");
+    assert!(!shown.contains(secret), "{shown}");
+    assert!(!shown.contains(common::MASTER_KEY), "{shown}");
+    assert!(shown.contains("[redacted]"), "{shown}");
+
+    let emulator = builder.start().await.unwrap();
+    let shown = format!("{emulator:?}");
+    assert!(!shown.contains(secret), "{shown}");
+    assert!(!shown.contains(common::MASTER_KEY), "{shown}");
+}
+
 #[test]
 fn the_binary_prints_pusher_url_serves_and_stops_on_sigterm() {
     let mut child = Command::new(env!("CARGO_BIN_EXE_pusher-emulator"))
