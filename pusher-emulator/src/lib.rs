@@ -17,8 +17,9 @@
 //!   them.
 //!
 //! The [`Emulator`] handle gives the credentials (as a `PUSHER_URL`, a WebSocket URL or a
-//! [`pusher_core::Config`]) and lets a test look inside: the events received over the HTTP API,
-//! the channels with their subscribers and presence members, and waits for an event to arrive.
+//! [`pusher_core::Config`]) and lets a test look inside: the events received over the HTTP API
+//! (the latest 10,000 by default, so memory stays bounded however long it runs), the channels with
+//! their subscribers and presence members, and waits for an event to arrive.
 //!
 //! The server runs on a thread and runtime of its own, so it serves the same under
 //! `#[tokio::test]`, a multi-threaded runtime or plain blocking code
@@ -87,7 +88,7 @@ use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use pusher_core::Config;
 
 pub use http_api::{MAX_BODY_BYTES, TIMESTAMP_WINDOW_SECS};
-pub use state::{ChannelSnapshot, PresenceMember, ReceivedEvent};
+pub use state::{ChannelSnapshot, PresenceMember, ReceivedEvent, ReceivedEvents};
 pub use websocket::MAX_WS_MESSAGE_BYTES;
 
 // The test tools most tests use, also at their place in `client`.
@@ -100,6 +101,9 @@ use crate::webhook_sender::WebhookUrl;
 
 /// The default ceiling on an event's `data`, in bytes (PROTOCOL §4).
 pub const DEFAULT_MAX_PAYLOAD_BYTES: usize = pusher_core::limits::DEFAULT_MAX_PAYLOAD_BYTES;
+
+/// The default bound on the events kept for inspection (see [`EmulatorBuilder::max_events`]).
+pub const DEFAULT_MAX_EVENTS: usize = 10_000;
 
 /// The default `activity_timeout` announced to clients.
 pub const DEFAULT_ACTIVITY_TIMEOUT: Duration = Duration::from_secs(120);
@@ -156,12 +160,13 @@ impl std::error::Error for StartError {
 pub struct WaitTimeout {
     waited_for: String,
     timeout: Duration,
-    received: Vec<ReceivedEvent>,
+    received: ReceivedEvents,
 }
 
 impl WaitTimeout {
-    /// The events received over the HTTP API when the wait gave up.
-    pub fn received(&self) -> &[ReceivedEvent] {
+    /// The events received over the HTTP API and kept when the wait gave up, with how many older
+    /// ones were dropped.
+    pub fn received(&self) -> &ReceivedEvents {
         &self.received
     }
 }
@@ -175,6 +180,10 @@ impl fmt::Display for WaitTimeout {
             self.timeout,
             self.received.len()
         )?;
+        let dropped = self.received.dropped();
+        if dropped > 0 {
+            write!(f, " (and {dropped} older ones dropped from the log)")?;
+        }
         for (i, e) in self.received.iter().enumerate().take(20) {
             let sep = if i == 0 { ": " } else { ", " };
             write!(f, "{sep}{:?} on {:?}", e.name, e.channel)?;
@@ -214,6 +223,7 @@ pub struct EmulatorBuilder {
     client_events: bool,
     log_requests: bool,
     master_key: Option<Secret>,
+    max_events: usize,
 }
 
 impl Default for EmulatorBuilder {
@@ -229,6 +239,7 @@ impl Default for EmulatorBuilder {
             client_events: true,
             log_requests: false,
             master_key: None,
+            max_events: DEFAULT_MAX_EVENTS,
         }
     }
 }
@@ -291,6 +302,18 @@ impl EmulatorBuilder {
         self
     }
 
+    /// Keeps at most this many events received over the HTTP API for inspection (default
+    /// [`DEFAULT_MAX_EVENTS`], 10,000), dropping the oldest first, so that memory stays bounded
+    /// however long the emulator runs. [`Emulator::events`] says how many were dropped.
+    ///
+    /// An event kept (one per channel of a trigger) costs about 120 bytes plus its channel, name
+    /// and data: about 250 bytes for a small event, so about 2.5 MB at the default bound, and at
+    /// most about 110 MB when every event carries the default ceiling of 10 KB of data.
+    pub fn max_events(mut self, count: usize) -> Self {
+        self.max_events = count;
+        self
+    }
+
     /// Prints one line per HTTP API request to stderr (default false).
     pub fn log_requests(mut self, enabled: bool) -> Self {
         self.log_requests = enabled;
@@ -342,6 +365,9 @@ impl EmulatorBuilder {
         if self.max_payload_bytes == 0 {
             return invalid("max_payload_bytes must be at least 1".to_owned());
         }
+        if self.max_events == 0 {
+            return invalid("max_events must be at least 1".to_owned());
+        }
         if self.activity_timeout < Duration::from_secs(1) {
             return invalid("activity_timeout must be at least one second".to_owned());
         }
@@ -378,6 +404,7 @@ impl EmulatorBuilder {
             activity_timeout: self.activity_timeout,
             client_events: self.client_events,
             log_requests: self.log_requests,
+            max_events: self.max_events,
         };
         let socket_prefix = 100_000 + random()? % 900_000;
         let hub = Arc::new(Hub::new(settings, queue, socket_prefix));
@@ -486,12 +513,13 @@ impl Emulator {
         self.addr
     }
 
-    /// Every event received over the HTTP API so far, one per channel, in order.
-    pub fn events(&self) -> Vec<ReceivedEvent> {
+    /// The events received over the HTTP API so far, one per channel, in order: the latest
+    /// [`max_events`](EmulatorBuilder::max_events), with how many older ones were dropped.
+    pub fn events(&self) -> ReceivedEvents {
         self.hub.events()
     }
 
-    /// Forgets the events received so far.
+    /// Forgets the events received so far, and the count of those dropped.
     pub fn clear_events(&self) {
         self.hub.clear_events();
     }
@@ -513,6 +541,10 @@ impl Emulator {
 
     /// Waits for the first event received over the HTTP API (before or during the wait) that
     /// matches `predicate`.
+    ///
+    /// The wait looks at the events kept (see [`max_events`](EmulatorBuilder::max_events)) and then
+    /// at each new one; it misses an event only when more than `max_events` arrive in the moment
+    /// between two of its looks, so that the event is dropped before it is seen.
     pub async fn wait_for_event(
         &self,
         predicate: impl FnMut(&ReceivedEvent) -> bool,
@@ -524,7 +556,8 @@ impl Emulator {
         }
     }
 
-    /// Waits for an event named `name` on `channel` (received before or during the wait).
+    /// Waits for an event named `name` on `channel` (received before or during the wait), as
+    /// [`wait_for_event`](Self::wait_for_event) does.
     pub async fn wait_for(
         &self,
         channel: &str,

@@ -4,7 +4,8 @@
 //! All mutation happens under one lock, and every message a change causes is queued to the
 //! connections while that lock is held, so each connection sees changes in the order they happened.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
+use std::ops::Deref;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant, SystemTime};
@@ -59,6 +60,7 @@ pub(crate) struct Settings {
     pub(crate) activity_timeout: Duration,
     pub(crate) client_events: bool,
     pub(crate) log_requests: bool,
+    pub(crate) max_events: usize,
 }
 
 /// What a connection's writer task is asked to do.
@@ -91,6 +93,129 @@ pub struct ReceivedEvent {
     pub batch: bool,
     /// When the emulator received it.
     pub received_at: SystemTime,
+}
+
+/// The events received over the HTTP API, as [`Emulator::events`](crate::Emulator::events) gives
+/// them: the latest ones, at most [`max_events`](crate::EmulatorBuilder::max_events), in the order
+/// received, and how many older ones were dropped to keep within that bound.
+///
+/// It dereferences to the slice of the events kept:
+///
+/// ```
+/// # fn main() -> Result<(), pusher_emulator::StartError> {
+/// let emulator = pusher_emulator::Emulator::builder().max_events(100).start_blocking()?;
+/// let events = emulator.events();
+/// assert!(events.is_empty());
+/// assert_eq!(events.dropped(), 0);
+/// # Ok(()) }
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ReceivedEvents {
+    events: Vec<ReceivedEvent>,
+    dropped: u64,
+}
+
+impl ReceivedEvents {
+    /// How many events older than those kept were dropped to stay within the bound, since the
+    /// emulator started or its events were last cleared: 0 when every event received is here.
+    pub fn dropped(&self) -> u64 {
+        self.dropped
+    }
+
+    /// The events kept, in the order received.
+    pub fn into_vec(self) -> Vec<ReceivedEvent> {
+        self.events
+    }
+}
+
+impl Deref for ReceivedEvents {
+    type Target = [ReceivedEvent];
+
+    fn deref(&self) -> &[ReceivedEvent] {
+        &self.events
+    }
+}
+
+impl IntoIterator for ReceivedEvents {
+    type Item = ReceivedEvent;
+    type IntoIter = std::vec::IntoIter<ReceivedEvent>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.events.into_iter()
+    }
+}
+
+impl<'a> IntoIterator for &'a ReceivedEvents {
+    type Item = &'a ReceivedEvent;
+    type IntoIter = std::slice::Iter<'a, ReceivedEvent>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.events.iter()
+    }
+}
+
+/// The log of events received over the HTTP API: the latest `capacity`, the oldest dropped first.
+///
+/// Every event gets a sequence number in the order received. A waiter keeps the number of the
+/// next event it has not looked at, so it looks at each event once, however the log is trimmed or
+/// cleared meanwhile.
+struct EventLog {
+    events: VecDeque<ReceivedEvent>,
+    capacity: usize,
+    /// The sequence number of `events[0]`.
+    first: u64,
+    /// Events dropped for the bound since the log was last cleared.
+    dropped: u64,
+}
+
+impl EventLog {
+    fn new(capacity: usize) -> Self {
+        Self {
+            events: VecDeque::new(),
+            capacity,
+            first: 0,
+            dropped: 0,
+        }
+    }
+
+    fn push(&mut self, event: ReceivedEvent) {
+        if self.events.len() >= self.capacity && self.events.pop_front().is_some() {
+            self.first += 1;
+            self.dropped += 1;
+        }
+        self.events.push_back(event);
+    }
+
+    /// The sequence number the next event will get: how many were ever received.
+    fn end(&self) -> u64 {
+        self.first + self.events.len() as u64
+    }
+
+    /// The first event kept, numbered `*next` or later, that matches; `*next` moves past every
+    /// event looked at.
+    fn find_new(
+        &self,
+        next: &mut u64,
+        mut predicate: impl FnMut(&ReceivedEvent) -> bool,
+    ) -> Option<ReceivedEvent> {
+        let skip = usize::try_from(next.saturating_sub(self.first)).unwrap_or(usize::MAX);
+        let found = self.events.iter().skip(skip).find(|e| predicate(e)).cloned();
+        *next = self.end();
+        found
+    }
+
+    fn clear(&mut self) {
+        self.first = self.end();
+        self.events.clear();
+        self.dropped = 0;
+    }
+
+    fn snapshot(&self) -> ReceivedEvents {
+        ReceivedEvents {
+            events: self.events.iter().cloned().collect(),
+            dropped: self.dropped,
+        }
+    }
 }
 
 /// A presence channel member, as the emulator tracks it.
@@ -147,11 +272,10 @@ impl Channel {
     }
 }
 
-#[derive(Default)]
 struct Inner {
     connections: HashMap<String, Connection>,
     channels: BTreeMap<String, Channel>,
-    events: Vec<ReceivedEvent>,
+    events: EventLog,
 }
 
 /// A server→client message: `data` is always a string (or absent).
@@ -203,7 +327,7 @@ pub(crate) enum Subscribed {
 pub(crate) struct Hub {
     settings: Settings,
     inner: Mutex<Inner>,
-    /// Bumped on every received event, for async waiters.
+    /// How many events were ever received, for async waiters.
     events_version: watch::Sender<u64>,
     /// Signalled on every received event, for blocking waiters.
     events_signal: Condvar,
@@ -222,9 +346,14 @@ impl std::fmt::Debug for Hub {
 
 impl Hub {
     pub(crate) fn new(settings: Settings, webhooks: Option<WebhookQueue>, socket_prefix: u64) -> Self {
+        let inner = Inner {
+            connections: HashMap::new(),
+            channels: BTreeMap::new(),
+            events: EventLog::new(settings.max_events),
+        };
         Self {
             settings,
-            inner: Mutex::new(Inner::default()),
+            inner: Mutex::new(inner),
             events_version: watch::Sender::new(0),
             events_signal: Condvar::new(),
             webhooks,
@@ -466,10 +595,12 @@ impl Hub {
                 }
             }
         }
-        inner.events.extend(events);
-        let count = inner.events.len() as u64;
+        for event in events {
+            inner.events.push(event);
+        }
+        let received = inner.events.end();
         drop(inner);
-        self.events_version.send_replace(count);
+        self.events_version.send_replace(received);
         self.events_signal.notify_all();
     }
 
@@ -523,8 +654,8 @@ impl Hub {
             .collect()
     }
 
-    pub(crate) fn events(&self) -> Vec<ReceivedEvent> {
-        self.lock().events.clone()
+    pub(crate) fn events(&self) -> ReceivedEvents {
+        self.lock().events.snapshot()
     }
 
     pub(crate) fn clear_events(&self) {
@@ -538,9 +669,10 @@ impl Hub {
     ) -> Option<ReceivedEvent> {
         let mut version = self.events_version.subscribe();
         let deadline = tokio::time::Instant::now() + timeout;
+        let mut next = 0;
         loop {
-            if let Some(found) = self.lock().events.iter().find(|e| predicate(e)) {
-                return Some(found.clone());
+            if let Some(found) = self.lock().events.find_new(&mut next, &mut predicate) {
+                return Some(found);
             }
             match tokio::time::timeout_at(deadline, version.changed()).await {
                 Ok(Ok(())) => {}
@@ -557,9 +689,10 @@ impl Hub {
     ) -> Option<ReceivedEvent> {
         let deadline = Instant::now() + timeout;
         let mut inner = self.lock();
+        let mut next = 0;
         loop {
-            if let Some(found) = inner.events.iter().find(|e| predicate(e)) {
-                return Some(found.clone());
+            if let Some(found) = inner.events.find_new(&mut next, &mut predicate) {
+                return Some(found);
             }
             let left = deadline.saturating_duration_since(Instant::now());
             if left.is_zero() {
@@ -620,5 +753,68 @@ mod tests {
         }
         assert!(!secret.signs("1234.1234:private-other", &signature));
         assert_eq!(format!("{secret:?}"), "[redacted]");
+    }
+
+    fn event(name: &str) -> ReceivedEvent {
+        ReceivedEvent {
+            channel: "c".to_owned(),
+            name: name.to_owned(),
+            data: String::new(),
+            socket_id: None,
+            batch: false,
+            received_at: SystemTime::UNIX_EPOCH,
+        }
+    }
+
+    fn names(events: &ReceivedEvents) -> Vec<&str> {
+        events.iter().map(|e| e.name.as_str()).collect()
+    }
+
+    #[test]
+    fn the_event_log_keeps_the_latest_and_counts_the_dropped() {
+        let mut log = EventLog::new(3);
+        for name in ["a", "b"] {
+            log.push(event(name));
+        }
+        assert_eq!(
+            (names(&log.snapshot()), log.snapshot().dropped()),
+            (vec!["a", "b"], 0)
+        );
+        for name in ["c", "d", "e"] {
+            log.push(event(name));
+        }
+        let snapshot = log.snapshot();
+        assert_eq!((names(&snapshot), snapshot.dropped()), (vec!["c", "d", "e"], 2));
+        assert_eq!(log.end(), 5);
+
+        log.clear();
+        assert_eq!((log.snapshot().len(), log.snapshot().dropped()), (0, 0));
+        assert_eq!(log.end(), 5, "sequence numbers go on after a clear");
+    }
+
+    #[test]
+    fn a_waiter_looks_at_each_event_once_across_drops_and_clears() {
+        let mut log = EventLog::new(2);
+        let mut next = 0;
+        let mut looked = Vec::new();
+        let mut look = |log: &EventLog, next: &mut u64| {
+            log.find_new(next, |e| {
+                looked.push(e.name.clone());
+                e.name == "wanted"
+            })
+        };
+        log.push(event("a"));
+        assert_eq!(look(&log, &mut next), None);
+        // Three more: "b" is dropped before the waiter looks again; "c" and "d" are seen.
+        for name in ["b", "c", "d"] {
+            log.push(event(name));
+        }
+        assert_eq!(look(&log, &mut next), None);
+        log.clear();
+        log.push(event("e"));
+        log.push(event("wanted"));
+        assert_eq!(look(&log, &mut next).map(|e| e.name), Some("wanted".to_owned()));
+        assert_eq!(looked, ["a", "c", "d", "e", "wanted"]);
+        assert_eq!(next, 6);
     }
 }

@@ -159,6 +159,61 @@ async fn wait_for_event_sees_past_and_future_events_and_times_out_helpfully() {
     );
 }
 
+#[tokio::test]
+async fn the_event_log_is_bounded_and_says_how_many_it_dropped() {
+    let emulator = Emulator::builder().max_events(3).start().await.unwrap();
+    let names =
+        |emulator: &Emulator| -> Vec<String> { emulator.events().iter().map(|e| e.name.clone()).collect() };
+    for i in 0..5 {
+        let reply = call(&emulator, &trigger("log", &format!("e{i}"), "1")).await;
+        assert_eq!(reply.status, 200);
+    }
+    assert_eq!(names(&emulator), ["e2", "e3", "e4"]);
+    assert_eq!(emulator.events().dropped(), 2);
+
+    // A trigger on four channels is four events.
+    let four = Trigger::new(
+        ["a", "b", "c", "d"].map(|c| c.parse().unwrap()),
+        "wide".parse().unwrap(),
+        EventData::encoded("1"),
+    );
+    assert_eq!(call(&emulator, &four).await.status, 200);
+    let events = emulator.events();
+    let channels: Vec<&str> = events.iter().map(|e| e.channel.as_str()).collect();
+    assert_eq!((channels, events.dropped()), (vec!["b", "c", "d"], 6));
+
+    // A wait still sees what arrives after the log is full...
+    let request = trigger("log", "late", "2")
+        .build_request(&emulator.config(), &RequestContext::new(now()))
+        .unwrap();
+    let sender = tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        plain_http::send_request(request).await.unwrap()
+    });
+    let late = emulator.wait_for("log", "late", WAIT).await.unwrap();
+    assert_eq!(late.data, "2");
+    assert_eq!(sender.await.unwrap().status(), 200);
+    // ...from blocking code too...
+    let request = trigger("log", "later", "3")
+        .build_request(&emulator.config(), &RequestContext::new(now()))
+        .unwrap();
+    let later = std::thread::scope(|scope| {
+        let waiter = scope.spawn(|| emulator.wait_for_blocking("log", "later", WAIT));
+        std::thread::sleep(Duration::from_millis(100));
+        assert_eq!(send_blocking(&request).0, 200);
+        waiter.join().unwrap()
+    });
+    assert_eq!(later.unwrap().data, "3");
+    // ...and a wait that gives up says how many were dropped.
+    let error = emulator.wait_for("log", "e0", QUIET).await.unwrap_err();
+    assert_eq!((error.received().len(), error.received().dropped()), (3, 8));
+    let text = error.to_string();
+    assert!(text.contains("8 older ones dropped"), "{text}");
+
+    emulator.clear_events();
+    assert_eq!((emulator.events().len(), emulator.events().dropped()), (0, 0));
+}
+
 #[test]
 fn the_blocking_api_works_without_any_runtime() {
     let emulator = Emulator::start_blocking().unwrap();
@@ -213,6 +268,7 @@ async fn the_builder_checks_its_settings_and_fixes_what_it_is_given() {
         (Emulator::builder().key("a:b"), "key"),
         (Emulator::builder().secret(""), "secret"),
         (Emulator::builder().max_payload_bytes(0), "max_payload_bytes"),
+        (Emulator::builder().max_events(0), "max_events"),
         (Emulator::builder().webhook_url("https://example.com/"), "http://"),
         (Emulator::builder().encryption_master_key_base64("c2hvcnQ="), "32"),
         (
