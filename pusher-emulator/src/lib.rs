@@ -12,7 +12,8 @@
 //!   refusing with the real status codes and a text body that says what was wrong;
 //! - **WebSocket protocol 7** at `/app/{key}?protocol=7`, as pusher-js speaks it: public, private,
 //!   presence and encrypted channels with their auth checked, presence members, client events,
-//!   user sign-in, events sent to users, and terminated connections;
+//!   user sign-in, events sent to users, and terminated connections; a client that stops reading
+//!   is closed with 4100 once [`MAX_QUEUED_WS_BYTES`] wait for it;
 //! - **webhooks** (optional), sent signed so that `pusher_core::webhook::WebhookVerifier` accepts
 //!   them.
 //!
@@ -88,7 +89,7 @@ use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use pusher_core::Config;
 
 pub use http_api::{MAX_BODY_BYTES, TIMESTAMP_WINDOW_SECS};
-pub use state::{ChannelSnapshot, PresenceMember, ReceivedEvent, ReceivedEvents};
+pub use state::{ChannelSnapshot, MAX_QUEUED_WS_BYTES, PresenceMember, ReceivedEvent, ReceivedEvents};
 pub use websocket::MAX_WS_MESSAGE_BYTES;
 
 // The test tools most tests use, also at their place in `client`.

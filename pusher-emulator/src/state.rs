@@ -6,8 +6,8 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 use std::ops::Deref;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant, SystemTime};
 
 use pusher_core::signing::hmac_sha256_hex;
@@ -63,6 +63,11 @@ pub(crate) struct Settings {
     pub(crate) max_events: usize,
 }
 
+/// The most text, in bytes, that may wait to be written to one WebSocket connection. A client
+/// that reads slower than its messages come gets `pusher:error` 4100 and is closed once this
+/// much is waiting, so that the server never holds its messages without end.
+pub const MAX_QUEUED_WS_BYTES: usize = 16 * 1024 * 1024;
+
 /// What a connection's writer task is asked to do.
 #[derive(Debug)]
 pub(crate) enum Outbound {
@@ -75,6 +80,91 @@ pub(crate) enum Outbound {
         reason: String,
         linger: Duration,
     },
+}
+
+/// The queue of one connection's messages, as the hub and the connection's own replies fill it.
+///
+/// It holds at most [`MAX_QUEUED_WS_BYTES`] of text: a message past that closes the connection
+/// with 4100 instead. Once a close is queued, nothing more is.
+#[derive(Debug, Clone)]
+pub(crate) struct Outbox {
+    tx: mpsc::UnboundedSender<Outbound>,
+    /// Bytes of text queued and not yet taken by the writer.
+    queued: Arc<AtomicUsize>,
+    closing: Arc<AtomicBool>,
+}
+
+/// The writer's end of an [`Outbox`].
+#[derive(Debug)]
+pub(crate) struct OutboxReader {
+    rx: mpsc::UnboundedReceiver<Outbound>,
+    queued: Arc<AtomicUsize>,
+}
+
+impl Outbox {
+    /// A new, empty queue for one connection, and its writer's end.
+    pub(crate) fn new() -> (Outbox, OutboxReader) {
+        let (tx, rx) = mpsc::unbounded_channel();
+        let queued = Arc::new(AtomicUsize::new(0));
+        let outbox = Outbox {
+            tx,
+            queued: queued.clone(),
+            closing: Arc::new(AtomicBool::new(false)),
+        };
+        (outbox, OutboxReader { rx, queued })
+    }
+
+    /// Queues a text frame, or closes the connection with 4100 when it would not fit.
+    pub(crate) fn text(&self, text: String) {
+        if self.closing.load(Ordering::Relaxed) {
+            return;
+        }
+        let len = text.len();
+        if self.queued.fetch_add(len, Ordering::Relaxed) + len > MAX_QUEUED_WS_BYTES {
+            self.queued.fetch_sub(len, Ordering::Relaxed);
+            let message = format!(
+                "Over capacity: more than {MAX_QUEUED_WS_BYTES} bytes are waiting to be sent to \
+                 this connection, which is not reading them"
+            );
+            return self.close(4100, &message, Duration::from_secs(1));
+        }
+        self.push(Outbound::Text(text));
+    }
+
+    /// Queues `pusher:error` with `code` and `message`, then a close with the same, once: after
+    /// the first close nothing more is queued. `linger` is how long the writer waits for the
+    /// client's close frame.
+    pub(crate) fn close(&self, code: u16, message: &str, linger: Duration) {
+        if self.closing.swap(true, Ordering::Relaxed) {
+            return;
+        }
+        let error = error_frame(Some(code), message);
+        // Past the bound, by one short frame: the client is told why it is closed.
+        self.queued.fetch_add(error.len(), Ordering::Relaxed);
+        self.push(Outbound::Text(error));
+        self.push(Outbound::Close {
+            code,
+            reason: message.to_owned(),
+            linger,
+        });
+    }
+
+    fn push(&self, outbound: Outbound) {
+        // This fails only once the writer has ended: the connection is closed, and what was
+        // meant for it has nowhere to go.
+        let _ = self.tx.send(outbound);
+    }
+}
+
+impl OutboxReader {
+    /// The next message to write. Cancel-safe, so it can wait in a `select!`.
+    pub(crate) async fn recv(&mut self) -> Option<Outbound> {
+        let outbound = self.rx.recv().await;
+        if let Some(Outbound::Text(text)) = &outbound {
+            self.queued.fetch_sub(text.len(), Ordering::Relaxed);
+        }
+        outbound
+    }
 }
 
 /// An event received over the HTTP API (`POST /events` or `/batch_events`), one per channel.
@@ -244,7 +334,7 @@ pub struct ChannelSnapshot {
 
 /// One connection's state.
 struct Connection {
-    outbound: mpsc::UnboundedSender<Outbound>,
+    outbox: Outbox,
     user_id: Option<String>,
     channels: BTreeSet<String>,
 }
@@ -383,11 +473,11 @@ impl Hub {
         format!("{}.{n}", self.socket_prefix)
     }
 
-    pub(crate) fn register(&self, socket_id: &str, outbound: mpsc::UnboundedSender<Outbound>) {
+    pub(crate) fn register(&self, socket_id: &str, outbox: Outbox) {
         self.lock().connections.insert(
             socket_id.to_owned(),
             Connection {
-                outbound,
+                outbox,
                 user_id: None,
                 channels: BTreeSet::new(),
             },
@@ -426,9 +516,7 @@ impl Hub {
         if let Some(c) = inner.connections.get_mut(socket_id) {
             c.user_id = Some(user_id.to_owned());
             let data = json!({ "user_data": user_data }).to_string();
-            let _ = c
-                .outbound
-                .send(Outbound::Text(frame("pusher:signin_success", None, Some(&data))));
+            c.outbox.text(frame("pusher:signin_success", None, Some(&data)));
         }
     }
 
@@ -469,11 +557,11 @@ impl Hub {
         } else {
             "{}".to_owned()
         };
-        let _ = conn.outbound.send(Outbound::Text(frame(
+        conn.outbox.text(frame(
             "pusher_internal:subscription_succeeded",
             Some(channel_name),
             Some(&data),
-        )));
+        ));
         if let Some(m) = new_user {
             let mut added = json!({"user_id": m.user_id});
             if let Some(info) = &m.user_info {
@@ -486,7 +574,7 @@ impl Hub {
             );
             for socket in channel.subscribers.keys().filter(|s| *s != socket_id) {
                 if let Some(c) = connections.get(socket) {
-                    let _ = c.outbound.send(Outbound::Text(text.clone()));
+                    c.outbox.text(text.clone());
                 }
             }
             self.webhook(json!({"name": "member_added", "channel": channel_name, "user_id": m.user_id}));
@@ -525,7 +613,7 @@ impl Hub {
             let text = frame("pusher_internal:member_removed", Some(channel_name), Some(&data));
             for socket in channel.subscribers.keys() {
                 if let Some(c) = connections.get(socket) {
-                    let _ = c.outbound.send(Outbound::Text(text.clone()));
+                    c.outbox.text(text.clone());
                 }
             }
             self.webhook(json!({"name": "member_removed", "channel": channel_name, "user_id": m.user_id}));
@@ -550,7 +638,7 @@ impl Hub {
         let text = frame_from(event, Some(channel_name), data, user_id.as_deref());
         for socket in channel.subscribers.keys().filter(|s| *s != socket_id) {
             if let Some(c) = inner.connections.get(socket) {
-                let _ = c.outbound.send(Outbound::Text(text.clone()));
+                c.outbox.text(text.clone());
             }
         }
         let mut hook = json!({
@@ -591,7 +679,7 @@ impl Hub {
             }
             for socket in recipients.into_iter().filter(|s| Some(*s) != excluded) {
                 if let Some(c) = inner.connections.get(socket) {
-                    let _ = c.outbound.send(Outbound::Text(text.clone()));
+                    c.outbox.text(text.clone());
                 }
             }
         }
@@ -611,12 +699,7 @@ impl Hub {
         for c in inner.connections.values() {
             if c.user_id.as_deref() == Some(user_id) {
                 let message = "You got disconnected by the app.";
-                let _ = c.outbound.send(Outbound::Text(error_frame(Some(4009), message)));
-                let _ = c.outbound.send(Outbound::Close {
-                    code: 4009,
-                    reason: message.to_owned(),
-                    linger: Duration::from_secs(1),
-                });
+                c.outbox.close(4009, message, Duration::from_secs(1));
                 closed += 1;
             }
         }
@@ -626,13 +709,8 @@ impl Hub {
     /// Asks every connection to close (server shutdown).
     pub(crate) fn close_all(&self, code: u16, reason: &str) {
         for c in self.lock().connections.values() {
-            let _ = c.outbound.send(Outbound::Text(error_frame(Some(code), reason)));
             // Short: when the server stops, the clients may not be reading.
-            let _ = c.outbound.send(Outbound::Close {
-                code,
-                reason: reason.to_owned(),
-                linger: Duration::from_millis(100),
-            });
+            c.outbox.close(code, reason, Duration::from_millis(100));
         }
     }
 
@@ -816,5 +894,57 @@ mod tests {
         assert_eq!(look(&log, &mut next).map(|e| e.name), Some("wanted".to_owned()));
         assert_eq!(looked, ["a", "c", "d", "e", "wanted"]);
         assert_eq!(next, 6);
+    }
+
+    fn drain(reader: &mut OutboxReader) -> Vec<Outbound> {
+        std::iter::from_fn(|| reader.rx.try_recv().ok()).collect()
+    }
+
+    #[test]
+    fn an_outbox_past_its_bound_closes_with_4100_and_then_takes_nothing() {
+        let (outbox, mut reader) = Outbox::new();
+        let quarter = "x".repeat(MAX_QUEUED_WS_BYTES / 4);
+        for _ in 0..4 {
+            outbox.text(quarter.clone());
+        }
+        // Exactly the bound fits; one more byte does not.
+        outbox.text("y".to_owned());
+        outbox.text("z".to_owned());
+        outbox.close(4009, "a second close", Duration::ZERO);
+        let queued = drain(&mut reader);
+        assert_eq!(queued.len(), 6, "{queued:?}");
+        assert!(
+            queued[..4]
+                .iter()
+                .all(|m| matches!(m, Outbound::Text(t) if *t == quarter))
+        );
+        match &queued[4] {
+            Outbound::Text(error) => {
+                assert!(
+                    error.contains("pusher:error") && error.contains("4100"),
+                    "{error}"
+                );
+                assert!(error.contains(&MAX_QUEUED_WS_BYTES.to_string()), "{error}");
+            }
+            other => panic!("expected the error frame, got {other:?}"),
+        }
+        assert!(
+            matches!(&queued[5], Outbound::Close { code: 4100, .. }),
+            "{:?}",
+            queued[5]
+        );
+    }
+
+    #[tokio::test]
+    async fn what_the_writer_takes_makes_room_again() {
+        let (outbox, mut reader) = Outbox::new();
+        let half = "x".repeat(MAX_QUEUED_WS_BYTES / 2);
+        outbox.text(half.clone());
+        outbox.text(half.clone());
+        assert!(matches!(reader.recv().await, Some(Outbound::Text(_))));
+        outbox.text(half.clone());
+        assert!(matches!(reader.recv().await, Some(Outbound::Text(_))));
+        assert!(matches!(reader.recv().await, Some(Outbound::Text(t)) if t == half));
+        assert_eq!(reader.queued.load(Ordering::Relaxed), 0);
     }
 }
