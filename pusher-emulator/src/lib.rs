@@ -331,15 +331,38 @@ impl EmulatorBuilder {
     /// Starts the emulator from blocking code (also fine inside an async runtime: it only binds a
     /// port and spawns a thread).
     pub fn start_blocking(self) -> Result<Emulator, StartError> {
-        let random_hex = || -> Result<String, StartError> {
-            let mut bytes = [0u8; 10];
-            getrandom::fill(&mut bytes).map_err(|e| StartError::Random(e.to_string()))?;
-            Ok(hex::encode(bytes))
+        let port = self.port;
+        let Checked {
+            settings,
+            master_key,
+            webhook_url,
+        } = self.check()?;
+        let listener = std::net::TcpListener::bind(("127.0.0.1", port))
+            .map_err(|source| StartError::Bind { port, source })?;
+        let addr = listener.local_addr().map_err(StartError::Io)?;
+        let (queue, delivery) = match webhook_url {
+            Some(url) => {
+                let (queue, delivery) = webhook_sender::channel(url, &settings.key, &settings.secret);
+                (Some(queue), Some(delivery))
+            }
+            None => (None, None),
         };
-        let random = || getrandom::u64().map_err(|e| StartError::Random(e.to_string()));
+        let socket_prefix = 100_000 + random_u64()? % 900_000;
+        let hub = Arc::new(Hub::new(settings, queue, socket_prefix));
+        let server = ServerThread::spawn(listener, hub.clone(), delivery).map_err(StartError::Io)?;
+        Ok(Emulator {
+            hub,
+            addr,
+            server,
+            master_key,
+        })
+    }
+
+    /// Checks the settings and generates the credentials not given, without touching the network.
+    fn check(self) -> Result<Checked, StartError> {
         let app_id = match self.app_id {
             Some(id) => id,
-            None => (100_000 + random()? % 900_000).to_string(),
+            None => (100_000 + random_u64()? % 900_000).to_string(),
         };
         let key = match self.key {
             Some(key) => key,
@@ -384,19 +407,6 @@ impl EmulatorBuilder {
             .map(WebhookUrl::parse)
             .transpose()
             .map_err(StartError::InvalidSetting)?;
-        let listener =
-            std::net::TcpListener::bind(("127.0.0.1", self.port)).map_err(|source| StartError::Bind {
-                port: self.port,
-                source,
-            })?;
-        let addr = listener.local_addr().map_err(StartError::Io)?;
-        let (queue, delivery) = match webhook_url {
-            Some(url) => {
-                let (queue, delivery) = webhook_sender::channel(url, &key, &secret);
-                (Some(queue), Some(delivery))
-            }
-            None => (None, None),
-        };
         let settings = Settings {
             app_id,
             key,
@@ -407,16 +417,31 @@ impl EmulatorBuilder {
             log_requests: self.log_requests,
             max_events: self.max_events,
         };
-        let socket_prefix = 100_000 + random()? % 900_000;
-        let hub = Arc::new(Hub::new(settings, queue, socket_prefix));
-        let server = ServerThread::spawn(listener, hub.clone(), delivery).map_err(StartError::Io)?;
-        Ok(Emulator {
-            hub,
-            addr,
-            server,
+        Ok(Checked {
+            settings,
             master_key,
+            webhook_url,
         })
     }
+}
+
+/// What a server is made from: the builder's settings checked and completed, with the master key
+/// and the webhook URL parsed.
+struct Checked {
+    settings: Settings,
+    master_key: Option<pusher_core::MasterKey>,
+    webhook_url: Option<WebhookUrl>,
+}
+
+fn random_u64() -> Result<u64, StartError> {
+    getrandom::u64().map_err(|e| StartError::Random(e.to_string()))
+}
+
+/// 20 random hex digits.
+fn random_hex() -> Result<String, StartError> {
+    let mut bytes = [0u8; 10];
+    getrandom::fill(&mut bytes).map_err(|e| StartError::Random(e.to_string()))?;
+    Ok(hex::encode(bytes))
 }
 
 /// A running emulator. Dropping it stops the server and closes its port.
@@ -610,5 +635,42 @@ impl Emulator {
     /// port is closed when this returns. Dropping the handle does the same.
     pub fn stop(mut self) {
         self.server.stop();
+    }
+}
+
+/// Entry points for fuzzing the server's input handling without sockets (used by the targets in
+/// the repository's `fuzz/` directory). Not part of the stable API.
+#[doc(hidden)]
+pub mod fuzzing {
+    use crate::state::Hub;
+    use crate::{Checked, Emulator, http_api};
+
+    /// The app id the fuzzing emulator state serves.
+    pub const APP_ID: &str = "1";
+
+    /// Its app key.
+    pub const KEY: &str = "fuzzing-key";
+
+    /// Its app secret.
+    pub const SECRET: &str = "fuzzing-secret";
+
+    /// Runs one HTTP API request through the same checks and handlers the server uses (after the
+    /// body is read), against a fresh emulator state with fixed credentials; returns the response
+    /// status.
+    ///
+    /// The state has [`APP_ID`], [`KEY`] and [`SECRET`] and every other setting at its default;
+    /// `auth_timestamp` is checked against the system clock, as by the server. A method or target
+    /// that an HTTP parser would refuse is a 400, as the server's parser answers it. Never panics,
+    /// whatever the input.
+    pub fn http_api(method: &str, path_and_query: &str, body: &[u8]) -> u16 {
+        let checked = Emulator::builder().app_id(APP_ID).key(KEY).secret(SECRET).check();
+        // Invariant: the fixed credentials pass every check, and being given they need no
+        // randomness (the fuzzing test of tests/http_api.rs runs this line).
+        #[allow(clippy::expect_used)]
+        let Checked { settings, .. } = checked.expect("the fixed fuzzing settings are valid");
+        let hub = Hub::new(settings, None, 1);
+        http_api::handle_read(&hub, method, path_and_query, body)
+            .status()
+            .as_u16()
     }
 }
