@@ -13,7 +13,7 @@ use common::{QUIET, WAIT, call, connect, join_presence, now};
 use pusher_core::Config;
 use pusher_core::api::{EventData, ListChannels, Operation, RequestContext, Trigger};
 use pusher_emulator::client::plain_http;
-use pusher_emulator::{Emulator, StartError};
+use pusher_emulator::{Emulator, ReceivedEvent, StartError, WaitTimeout};
 use serde_json::json;
 
 fn trigger(channel: &str, event: &str, data: &str) -> Trigger {
@@ -22,6 +22,40 @@ fn trigger(channel: &str, event: &str, data: &str) -> Trigger {
         event.parse().unwrap(),
         EventData::encoded(data),
     )
+}
+
+/// `operation`'s request for `emulator`, signed now.
+fn signed_now(emulator: &Emulator, operation: &impl Operation) -> http::Request<Vec<u8>> {
+    operation
+        .build_request(&emulator.config(), &RequestContext::new(now()))
+        .unwrap()
+}
+
+/// Sends `trigger` from another task a moment from now; the task gives the response.
+fn send_soon(emulator: &Emulator, trigger: &Trigger) -> tokio::task::JoinHandle<http::Response<Vec<u8>>> {
+    let request = signed_now(emulator, trigger);
+    tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        plain_http::send_request(request).await.unwrap()
+    })
+}
+
+/// Waits with [`Emulator::wait_for_blocking`] for an event that another thread triggers a moment
+/// after the wait began, with a blocking exchange that must answer 200 `{}`.
+fn wait_blocking_for_sent(
+    emulator: &Emulator,
+    channel: &str,
+    name: &str,
+    data: &str,
+) -> Result<ReceivedEvent, WaitTimeout> {
+    let request = signed_now(emulator, &trigger(channel, name, data));
+    std::thread::scope(|scope| {
+        let waiter = scope.spawn(|| emulator.wait_for_blocking(channel, name, WAIT));
+        std::thread::sleep(Duration::from_millis(100));
+        let (status, body) = send_blocking(&request);
+        assert_eq!((status, body.as_str()), (200, "{}"));
+        waiter.join().unwrap()
+    })
 }
 
 /// Sends a request with a blocking HTTP/1.1 exchange over a plain socket.
@@ -133,13 +167,7 @@ async fn wait_for_event_sees_past_and_future_events_and_times_out_helpfully() {
     assert_eq!(early.data, "1");
 
     // Arriving later, from another task.
-    let request = trigger("b", "late", "{\"n\":2}")
-        .build_request(&emulator.config(), &RequestContext::new(now()))
-        .unwrap();
-    let sender = tokio::spawn(async move {
-        tokio::time::sleep(Duration::from_millis(200)).await;
-        plain_http::send_request(request).await.unwrap()
-    });
+    let sender = send_soon(&emulator, &trigger("b", "late", "{\"n\":2}"));
     let started = Instant::now();
     let late = emulator
         .wait_for_event(|e| e.name == "late" && e.data.contains("\"n\":2"), WAIT)
@@ -183,26 +211,12 @@ async fn the_event_log_is_bounded_and_says_how_many_it_dropped() {
     assert_eq!((channels, events.dropped()), (vec!["b", "c", "d"], 6));
 
     // A wait still sees what arrives after the log is full...
-    let request = trigger("log", "late", "2")
-        .build_request(&emulator.config(), &RequestContext::new(now()))
-        .unwrap();
-    let sender = tokio::spawn(async move {
-        tokio::time::sleep(Duration::from_millis(200)).await;
-        plain_http::send_request(request).await.unwrap()
-    });
+    let sender = send_soon(&emulator, &trigger("log", "late", "2"));
     let late = emulator.wait_for("log", "late", WAIT).await.unwrap();
     assert_eq!(late.data, "2");
     assert_eq!(sender.await.unwrap().status(), 200);
     // ...from blocking code too...
-    let request = trigger("log", "later", "3")
-        .build_request(&emulator.config(), &RequestContext::new(now()))
-        .unwrap();
-    let later = std::thread::scope(|scope| {
-        let waiter = scope.spawn(|| emulator.wait_for_blocking("log", "later", WAIT));
-        std::thread::sleep(Duration::from_millis(100));
-        assert_eq!(send_blocking(&request).0, 200);
-        waiter.join().unwrap()
-    });
+    let later = wait_blocking_for_sent(&emulator, "log", "later", "3");
     assert_eq!(later.unwrap().data, "3");
     // ...and a wait that gives up says how many were dropped.
     let error = emulator.wait_for("log", "e0", QUIET).await.unwrap_err();
@@ -217,16 +231,7 @@ async fn the_event_log_is_bounded_and_says_how_many_it_dropped() {
 #[test]
 fn the_blocking_api_works_without_any_runtime() {
     let emulator = Emulator::start_blocking().unwrap();
-    let request = trigger("plain", "threaded", "[true]")
-        .build_request(&emulator.config(), &RequestContext::new(now()))
-        .unwrap();
-    let waiter = std::thread::scope(|scope| {
-        let waiter = scope.spawn(|| emulator.wait_for_blocking("plain", "threaded", WAIT));
-        std::thread::sleep(Duration::from_millis(100));
-        let (status, body) = send_blocking(&request);
-        assert_eq!((status, body.as_str()), (200, "{}"));
-        waiter.join().unwrap()
-    });
+    let waiter = wait_blocking_for_sent(&emulator, "plain", "threaded", "[true]");
     assert_eq!(waiter.unwrap().data, "[true]");
     let error = emulator
         .wait_for_event_blocking(|e| e.channel == "elsewhere", QUIET)
