@@ -1,5 +1,7 @@
 //! Command-line arguments of the `pusher-emulator` binary, parsed by hand.
 
+use std::fmt;
+
 use pusher_emulator::EmulatorBuilder;
 
 /// The text of `--help`.
@@ -16,6 +18,8 @@ OPTIONS:
     --secret SECRET             the app secret (default: random)
     --webhook-url URL           POST signed webhooks to this http:// URL
     --max-payload-bytes BYTES   the largest event data accepted (default 10240)
+    --max-events N              keep the latest N events received for inspection, dropping
+                                the oldest, so memory stays bounded (default 10000)
     --no-client-events          refuse client events
     --quiet                     do not log each HTTP API request to stderr
     -h, --help                  print this help
@@ -36,8 +40,8 @@ pub(crate) enum Command {
     Version,
 }
 
-/// The settings given on the command line.
-#[derive(Debug, Default, PartialEq, Eq)]
+/// The settings given on the command line. `Debug` redacts the secret.
+#[derive(Default, PartialEq, Eq)]
 pub(crate) struct Options {
     pub(crate) port: u16,
     pub(crate) app_id: Option<String>,
@@ -45,8 +49,25 @@ pub(crate) struct Options {
     pub(crate) secret: Option<String>,
     pub(crate) webhook_url: Option<String>,
     pub(crate) max_payload_bytes: Option<usize>,
+    pub(crate) max_events: Option<usize>,
     pub(crate) no_client_events: bool,
     pub(crate) quiet: bool,
+}
+
+impl fmt::Debug for Options {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Options")
+            .field("port", &self.port)
+            .field("app_id", &self.app_id)
+            .field("key", &self.key)
+            .field("secret", &self.secret.as_ref().map(|_| "[redacted]"))
+            .field("webhook_url", &self.webhook_url)
+            .field("max_payload_bytes", &self.max_payload_bytes)
+            .field("max_events", &self.max_events)
+            .field("no_client_events", &self.no_client_events)
+            .field("quiet", &self.quiet)
+            .finish()
+    }
 }
 
 impl Options {
@@ -71,8 +92,18 @@ impl Options {
         if let Some(bytes) = self.max_payload_bytes {
             builder = builder.max_payload_bytes(bytes);
         }
+        if let Some(count) = self.max_events {
+            builder = builder.max_events(count);
+        }
         builder
     }
+}
+
+/// The value of option `name` as a count.
+fn number(name: &str, value: String) -> Result<usize, String> {
+    value
+        .parse()
+        .map_err(|_| format!("{name} {value:?} is not a number"))
 }
 
 /// Parses the arguments (without the program name). `--name value` and `--name=value` both work.
@@ -104,13 +135,9 @@ pub(crate) fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, S
             "--secret" => options.secret = Some(value("a secret")?),
             "--webhook-url" => options.webhook_url = Some(value("a URL")?),
             "--max-payload-bytes" => {
-                let bytes = value("a number of bytes")?;
-                options.max_payload_bytes = Some(
-                    bytes
-                        .parse()
-                        .map_err(|_| format!("--max-payload-bytes {bytes:?} is not a number"))?,
-                );
+                options.max_payload_bytes = Some(number(&name, value("a number of bytes")?)?)
             }
+            "--max-events" => options.max_events = Some(number(&name, value("a number of events")?)?),
             "--no-client-events" | "--quiet" if inline.is_some() => {
                 return Err(format!("{name} takes no value"));
             }
@@ -143,6 +170,8 @@ mod tests {
             "--webhook-url",
             "http://127.0.0.1:9/h",
             "--max-payload-bytes=20000",
+            "--max-events",
+            "50",
             "--no-client-events",
             "--quiet",
         ]))
@@ -156,6 +185,7 @@ mod tests {
                 secret: Some("s=x".to_owned()),
                 webhook_url: Some("http://127.0.0.1:9/h".to_owned()),
                 max_payload_bytes: Some(20_000),
+                max_events: Some(50),
                 no_client_events: true,
                 quiet: true,
             })
@@ -163,6 +193,16 @@ mod tests {
         assert_eq!(parse(args(&[])).unwrap(), Command::Run(Options::default()));
         assert_eq!(parse(args(&["--port", "1", "-h"])).unwrap(), Command::Help);
         assert_eq!(parse(args(&["--version"])).unwrap(), Command::Version);
+    }
+
+    #[test]
+    fn debug_redacts_the_secret() {
+        let Command::Run(options) = parse(args(&["--secret", "do-not-print"])).unwrap() else {
+            panic!("expected options");
+        };
+        let shown = format!("{options:?}");
+        assert!(!shown.contains("do-not-print"), "{shown}");
+        assert!(shown.contains("[redacted]"), "{shown}");
     }
 
     #[test]
@@ -174,6 +214,11 @@ mod tests {
             (&["--frobnicate"][..], "unknown argument"),
             (&["--quiet=yes"][..], "takes no value"),
             (&["--max-payload-bytes", "-1"][..], "not a number"),
+            (
+                &["--max-events", "many"][..],
+                "--max-events \"many\" is not a number",
+            ),
+            (&["--max-events"][..], "needs a number of events"),
         ] {
             let e = parse(args(bad)).unwrap_err();
             assert!(e.contains(needle), "{bad:?}: {e}");

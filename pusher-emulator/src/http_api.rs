@@ -11,11 +11,12 @@ use std::time::SystemTime;
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use http::header::{ALLOW, CONTENT_TYPE, HeaderValue};
+use http::uri::PathAndQuery;
 use http::{Method, Request, Response, StatusCode};
 use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
 use hyper::body::{Bytes, Incoming};
 use pusher_core::limits::{MAX_BATCH_EVENTS, MAX_TRIGGER_CHANNELS};
-use pusher_core::signing::{body_md5, hmac_sha256_hex, string_to_sign};
+use pusher_core::signing::{body_md5, string_to_sign};
 use pusher_core::{ChannelKind, ChannelName, SocketId, UserId};
 use serde_json::{Map, Value, json};
 
@@ -86,11 +87,39 @@ fn json_response(value: &Value) -> Response<Body> {
     response
 }
 
-/// Answers one HTTP API request.
+/// Answers one HTTP API request: finds the call it names, reads its body, then checks and runs it.
 pub(crate) async fn handle(hub: Arc<Hub>, request: Request<Incoming>) -> Response<Body> {
-    let method = request.method().clone();
-    let path = request.uri().path().to_owned();
-    let (response, note) = match serve(&hub, request).await {
+    let (parts, body) = request.into_parts();
+    let result = async {
+        let call = Call::route(hub.settings(), &parts.method, parts.uri.path())?;
+        let body = read_body(body).await?;
+        call.serve(&hub, parts.uri.query(), &body)
+    }
+    .await;
+    respond(&hub, &parts.method, parts.uri.path(), result)
+}
+
+/// Answers one HTTP API request whose body is already read, through the same checks and handlers
+/// as [`handle`]. A method or target that an HTTP parser would refuse is a 400.
+pub(crate) fn handle_read(hub: &Hub, method: &str, path_and_query: &str, body: &[u8]) -> Response<Body> {
+    let Ok(method) = Method::from_bytes(method.as_bytes()) else {
+        return text_response(
+            StatusCode::BAD_REQUEST,
+            &format!("Invalid method {method:?}: not an HTTP method token"),
+        );
+    };
+    let Ok(target) = PathAndQuery::try_from(path_and_query) else {
+        let message = format!("Invalid request target {path_and_query:?}: not a path and query");
+        return text_response(StatusCode::BAD_REQUEST, &message);
+    };
+    let result = Call::route(hub.settings(), &method, target.path())
+        .and_then(|call| call.serve(hub, target.query(), body));
+    respond(hub, &method, target.path(), result)
+}
+
+/// The response for a call's result, logged to stderr when the settings ask for it.
+fn respond(hub: &Hub, method: &Method, path: &str, result: Result<Value, ApiError>) -> Response<Body> {
+    let (response, note) = match result {
         Ok(value) => (json_response(&value), String::new()),
         Err(e) => {
             let mut response = text_response(e.status, &e.message);
@@ -118,64 +147,82 @@ enum Route {
     Terminate(String),
 }
 
-async fn serve(hub: &Hub, request: Request<Incoming>) -> Result<Value, ApiError> {
-    let settings = hub.settings();
-    let (parts, body) = request.into_parts();
-    let raw_path = parts.uri.path();
-    let segments = raw_path
-        .split('/')
-        .skip(1)
-        .map(|s| {
-            percent_encoding::percent_decode_str(s)
-                .decode_utf8()
-                .map(|s| s.into_owned())
-                .map_err(|_| bad_request("The path is not valid percent-encoded UTF-8"))
+/// A request whose method and path name one of this app's calls.
+struct Call {
+    route: Route,
+    method: Method,
+    /// The path as sent, percent-encoded.
+    raw_path: String,
+    /// The path with each segment percent-decoded: what the signature covers.
+    decoded_path: String,
+}
+
+impl Call {
+    /// The call a method and path name: 404 for an unknown app or path, 405 for the wrong method.
+    fn route(settings: &Settings, method: &Method, raw_path: &str) -> Result<Call, ApiError> {
+        let segments = raw_path
+            .split('/')
+            .skip(1)
+            .map(|s| {
+                percent_encoding::percent_decode_str(s)
+                    .decode_utf8()
+                    .map(|s| s.into_owned())
+                    .map_err(|_| bad_request("The path is not valid percent-encoded UTF-8"))
+            })
+            .collect::<Result<Vec<String>, ApiError>>()?;
+        let segments: Vec<&str> = segments.iter().map(String::as_str).collect();
+        let (app_id, rest) = match segments.as_slice() {
+            ["apps", app_id, rest @ ..] => (*app_id, rest),
+            _ => return Err(not_found(format!("Not found: {raw_path}"))),
+        };
+        if app_id != settings.app_id {
+            return Err(not_found(format!("Unknown app id {app_id:?}")));
+        }
+        let (expected, route) = match rest {
+            ["events"] => (Method::POST, Route::Trigger),
+            ["batch_events"] => (Method::POST, Route::Batch),
+            ["channels"] => (Method::GET, Route::Channels),
+            ["channels", name] => (Method::GET, Route::Channel((*name).to_owned())),
+            ["channels", name, "users"] => (Method::GET, Route::Users((*name).to_owned())),
+            ["users", user, "terminate_connections"] => (Method::POST, Route::Terminate((*user).to_owned())),
+            _ => return Err(not_found(format!("Not found: {raw_path}"))),
+        };
+        if *method != expected {
+            let mut e = ApiError::new(
+                StatusCode::METHOD_NOT_ALLOWED,
+                format!("{raw_path} takes {expected}, not {method}"),
+            );
+            e.allow = Some(if expected == Method::GET { "GET" } else { "POST" });
+            return Err(e);
+        }
+        Ok(Call {
+            route,
+            method: expected,
+            raw_path: raw_path.to_owned(),
+            decoded_path: format!("/{}", segments.join("/")),
         })
-        .collect::<Result<Vec<String>, ApiError>>()?;
-    let segments: Vec<&str> = segments.iter().map(String::as_str).collect();
-    let (app_id, rest) = match segments.as_slice() {
-        ["apps", app_id, rest @ ..] => (*app_id, rest),
-        _ => return Err(not_found(format!("Not found: {raw_path}"))),
-    };
-    if app_id != settings.app_id {
-        return Err(not_found(format!("Unknown app id {app_id:?}")));
     }
-    let (expected, route) = match rest {
-        ["events"] => (Method::POST, Route::Trigger),
-        ["batch_events"] => (Method::POST, Route::Batch),
-        ["channels"] => (Method::GET, Route::Channels),
-        ["channels", name] => (Method::GET, Route::Channel((*name).to_owned())),
-        ["channels", name, "users"] => (Method::GET, Route::Users((*name).to_owned())),
-        ["users", user, "terminate_connections"] => (Method::POST, Route::Terminate((*user).to_owned())),
-        _ => return Err(not_found(format!("Not found: {raw_path}"))),
-    };
-    if parts.method != expected {
-        let mut e = ApiError::new(
-            StatusCode::METHOD_NOT_ALLOWED,
-            format!("{raw_path} takes {expected}, not {}", parts.method),
-        );
-        e.allow = Some(if expected == Method::GET { "GET" } else { "POST" });
-        return Err(e);
-    }
-    let body = read_body(body).await?;
-    let params = parse_query(parts.uri.query())?;
-    let decoded_path = format!("/{}", segments.join("/"));
-    authenticate(
-        settings,
-        parts.method.as_str(),
-        &decoded_path,
-        raw_path,
-        &params,
-        &body,
-    )?;
-    let param = |name: &str| params.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str());
-    match route {
-        Route::Trigger => trigger(hub, &body),
-        Route::Batch => batch(hub, &body),
-        Route::Channels => list_channels(hub, param("filter_by_prefix"), param("info")),
-        Route::Channel(name) => get_channel(hub, &name, param("info")),
-        Route::Users(name) => presence_users(hub, &name),
-        Route::Terminate(user) => terminate(hub, &user),
+
+    /// Checks the query's credentials and signature over the call and its body, then runs it.
+    fn serve(self, hub: &Hub, query: Option<&str>, body: &[u8]) -> Result<Value, ApiError> {
+        let params = parse_query(query)?;
+        authenticate(
+            hub.settings(),
+            self.method.as_str(),
+            &self.decoded_path,
+            &self.raw_path,
+            &params,
+            body,
+        )?;
+        let param = |name: &str| params.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str());
+        match self.route {
+            Route::Trigger => trigger(hub, body),
+            Route::Batch => batch(hub, body),
+            Route::Channels => list_channels(hub, param("filter_by_prefix"), param("info")),
+            Route::Channel(name) => get_channel(hub, &name, param("info")),
+            Route::Users(name) => presence_users(hub, &name),
+            Route::Terminate(user) => terminate(hub, &user),
+        }
     }
 }
 
@@ -249,26 +296,24 @@ fn authenticate(
              the server's time {now}"
         )));
     }
-    match (get("body_md5"), body.is_empty()) {
-        (None, false) => {
+    // Required with a body; with an empty body optional, and then the MD5 of the empty body, as
+    // Pusher accepts it (PROTOCOL §5). Either way it is signed like any other parameter.
+    match get("body_md5") {
+        None if !body.is_empty() => {
             return Err(unauthorized(
                 "Missing body_md5: required for a request with a body",
             ));
         }
-        (Some(_), true) => {
-            return Err(unauthorized(
-                "body_md5 given for an empty body: send it only with a body",
-            ));
-        }
-        (Some(given), false) => {
+        None => {}
+        Some(given) => {
             let actual = body_md5(body);
             if given != actual {
+                let which = if body.is_empty() { "empty body" } else { "body" };
                 return Err(unauthorized(format!(
-                    "Invalid body_md5 {given:?}: the body's MD5 is {actual:?}"
+                    "Invalid body_md5 {given:?}: the {which}'s MD5 is {actual:?}"
                 )));
             }
         }
-        (None, true) => {}
     }
     let signature = require("auth_signature")?;
     let mut signed: Vec<(String, String)> = params
@@ -277,18 +322,16 @@ fn authenticate(
         .cloned()
         .collect();
     signed.sort();
-    let expected_for = |path: &str| {
-        let to_sign = string_to_sign(method, path, &signed);
-        (
-            hmac_sha256_hex(settings.secret.as_bytes(), to_sign.as_bytes()),
-            to_sign,
-        )
+    let signs = |path: &str| {
+        settings
+            .secret
+            .signs(&string_to_sign(method, path, &signed), signature)
     };
-    let (expected, to_sign) = expected_for(decoded_path);
     // The path is signed unencoded; a signature over the path as sent is accepted too.
-    if signature == expected || (raw_path != decoded_path && signature == expected_for(raw_path).0) {
+    if signs(decoded_path) || (raw_path != decoded_path && signs(raw_path)) {
         return Ok(());
     }
+    let to_sign = string_to_sign(method, decoded_path, &signed);
     Err(unauthorized(format!(
         "Invalid signature: expected the lowercase hex HMAC-SHA256 of {to_sign:?} under the app's \
          secret, got {signature:?}"

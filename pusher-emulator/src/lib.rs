@@ -12,13 +12,15 @@
 //!   refusing with the real status codes and a text body that says what was wrong;
 //! - **WebSocket protocol 7** at `/app/{key}?protocol=7`, as pusher-js speaks it: public, private,
 //!   presence and encrypted channels with their auth checked, presence members, client events,
-//!   user sign-in, events sent to users, and terminated connections;
+//!   user sign-in, events sent to users, and terminated connections; a client that stops reading
+//!   is closed with 4100 once [`MAX_QUEUED_WS_BYTES`] wait for it;
 //! - **webhooks** (optional), sent signed so that `pusher_core::webhook::WebhookVerifier` accepts
 //!   them.
 //!
 //! The [`Emulator`] handle gives the credentials (as a `PUSHER_URL`, a WebSocket URL or a
-//! [`pusher_core::Config`]) and lets a test look inside: the events received over the HTTP API,
-//! the channels with their subscribers and presence members, and waits for an event to arrive.
+//! [`pusher_core::Config`]) and lets a test look inside: the events received over the HTTP API
+//! (the latest 10,000 by default, so memory stays bounded however long it runs), the channels with
+//! their subscribers and presence members, and waits for an event to arrive.
 //!
 //! The server runs on a thread and runtime of its own, so it serves the same under
 //! `#[tokio::test]`, a multi-threaded runtime or plain blocking code
@@ -87,7 +89,7 @@ use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use pusher_core::Config;
 
 pub use http_api::{MAX_BODY_BYTES, TIMESTAMP_WINDOW_SECS};
-pub use state::{ChannelSnapshot, PresenceMember, ReceivedEvent};
+pub use state::{ChannelSnapshot, MAX_QUEUED_WS_BYTES, PresenceMember, ReceivedEvent, ReceivedEvents};
 pub use websocket::MAX_WS_MESSAGE_BYTES;
 
 // The test tools most tests use, also at their place in `client`.
@@ -95,11 +97,14 @@ pub use client::subscriber::{Subscriber, SubscriberError};
 pub use client::webhook_inbox::{ReceivedWebhook, WebhookInbox};
 
 use crate::server::ServerThread;
-use crate::state::{Hub, Settings};
+use crate::state::{Hub, Secret, Settings};
 use crate::webhook_sender::WebhookUrl;
 
 /// The default ceiling on an event's `data`, in bytes (PROTOCOL §4).
 pub const DEFAULT_MAX_PAYLOAD_BYTES: usize = pusher_core::limits::DEFAULT_MAX_PAYLOAD_BYTES;
+
+/// The default bound on the events kept for inspection (see [`EmulatorBuilder::max_events`]).
+pub const DEFAULT_MAX_EVENTS: usize = 10_000;
 
 /// The default `activity_timeout` announced to clients.
 pub const DEFAULT_ACTIVITY_TIMEOUT: Duration = Duration::from_secs(120);
@@ -156,12 +161,13 @@ impl std::error::Error for StartError {
 pub struct WaitTimeout {
     waited_for: String,
     timeout: Duration,
-    received: Vec<ReceivedEvent>,
+    received: ReceivedEvents,
 }
 
 impl WaitTimeout {
-    /// The events received over the HTTP API when the wait gave up.
-    pub fn received(&self) -> &[ReceivedEvent] {
+    /// The events received over the HTTP API and kept when the wait gave up, with how many older
+    /// ones were dropped.
+    pub fn received(&self) -> &ReceivedEvents {
         &self.received
     }
 }
@@ -175,6 +181,10 @@ impl fmt::Display for WaitTimeout {
             self.timeout,
             self.received.len()
         )?;
+        let dropped = self.received.dropped();
+        if dropped > 0 {
+            write!(f, " (and {dropped} older ones dropped from the log)")?;
+        }
         for (i, e) in self.received.iter().enumerate().take(20) {
             let sep = if i == 0 { ": " } else { ", " };
             write!(f, "{sep}{:?} on {:?}", e.name, e.channel)?;
@@ -188,7 +198,7 @@ impl fmt::Display for WaitTimeout {
 
 impl std::error::Error for WaitTimeout {}
 
-/// Settings for an emulator: every one optional.
+/// Settings for an emulator: every one optional. `Debug` redacts the secret and the master key.
 ///
 /// ```
 /// # fn main() -> Result<(), pusher_emulator::StartError> {
@@ -207,13 +217,14 @@ pub struct EmulatorBuilder {
     port: u16,
     app_id: Option<String>,
     key: Option<String>,
-    secret: Option<String>,
+    secret: Option<Secret>,
     webhook_url: Option<String>,
     max_payload_bytes: usize,
     activity_timeout: Duration,
     client_events: bool,
     log_requests: bool,
-    master_key: Option<String>,
+    master_key: Option<Secret>,
+    max_events: usize,
 }
 
 impl Default for EmulatorBuilder {
@@ -229,6 +240,7 @@ impl Default for EmulatorBuilder {
             client_events: true,
             log_requests: false,
             master_key: None,
+            max_events: DEFAULT_MAX_EVENTS,
         }
     }
 }
@@ -254,7 +266,7 @@ impl EmulatorBuilder {
 
     /// The app secret (default: 20 random hex digits).
     pub fn secret(mut self, secret: impl Into<String>) -> Self {
-        self.secret = Some(secret.into());
+        self.secret = Some(Secret::new(secret.into()));
         self
     }
 
@@ -287,7 +299,19 @@ impl EmulatorBuilder {
     /// `private-encrypted-` channels can be authorized and triggered with that configuration.
     /// The server itself needs no key: like Pusher, it never sees plaintext.
     pub fn encryption_master_key_base64(mut self, key: impl Into<String>) -> Self {
-        self.master_key = Some(key.into());
+        self.master_key = Some(Secret::new(key.into()));
+        self
+    }
+
+    /// Keeps at most this many events received over the HTTP API for inspection (default
+    /// [`DEFAULT_MAX_EVENTS`], 10,000), dropping the oldest first, so that memory stays bounded
+    /// however long the emulator runs. [`Emulator::events`] says how many were dropped.
+    ///
+    /// An event kept (one per channel of a trigger) costs about 120 bytes plus its channel, name
+    /// and data: about 250 bytes for a small event, so about 2.5 MB at the default bound, and at
+    /// most about 110 MB when every event carries the default ceiling of 10 KB of data.
+    pub fn max_events(mut self, count: usize) -> Self {
+        self.max_events = count;
         self
     }
 
@@ -307,15 +331,38 @@ impl EmulatorBuilder {
     /// Starts the emulator from blocking code (also fine inside an async runtime: it only binds a
     /// port and spawns a thread).
     pub fn start_blocking(self) -> Result<Emulator, StartError> {
-        let random_hex = || -> Result<String, StartError> {
-            let mut bytes = [0u8; 10];
-            getrandom::fill(&mut bytes).map_err(|e| StartError::Random(e.to_string()))?;
-            Ok(hex::encode(bytes))
+        let port = self.port;
+        let Checked {
+            settings,
+            master_key,
+            webhook_url,
+        } = self.check()?;
+        let listener = std::net::TcpListener::bind(("127.0.0.1", port))
+            .map_err(|source| StartError::Bind { port, source })?;
+        let addr = listener.local_addr().map_err(StartError::Io)?;
+        let (queue, delivery) = match webhook_url {
+            Some(url) => {
+                let (queue, delivery) = webhook_sender::channel(url, &settings.key, &settings.secret);
+                (Some(queue), Some(delivery))
+            }
+            None => (None, None),
         };
-        let random = || getrandom::u64().map_err(|e| StartError::Random(e.to_string()));
+        let socket_prefix = 100_000 + random_u64()? % 900_000;
+        let hub = Arc::new(Hub::new(settings, queue, socket_prefix));
+        let server = ServerThread::spawn(listener, hub.clone(), delivery).map_err(StartError::Io)?;
+        Ok(Emulator {
+            hub,
+            addr,
+            server,
+            master_key,
+        })
+    }
+
+    /// Checks the settings and generates the credentials not given, without touching the network.
+    fn check(self) -> Result<Checked, StartError> {
         let app_id = match self.app_id {
             Some(id) => id,
-            None => (100_000 + random()? % 900_000).to_string(),
+            None => (100_000 + random_u64()? % 900_000).to_string(),
         };
         let key = match self.key {
             Some(key) => key,
@@ -323,7 +370,7 @@ impl EmulatorBuilder {
         };
         let secret = match self.secret {
             Some(secret) => secret,
-            None => random_hex()?,
+            None => Secret::new(random_hex()?),
         };
         let invalid = |why: String| Err(StartError::InvalidSetting(why));
         if app_id.is_empty() || !app_id.bytes().all(|b| b.is_ascii_digit()) {
@@ -336,19 +383,22 @@ impl EmulatorBuilder {
         {
             return invalid(format!("key {key:?} must be letters, digits, '-', '_' or '.'"));
         }
-        if secret.is_empty() {
+        if secret.expose().is_empty() {
             return invalid("the secret must not be empty".to_owned());
         }
         if self.max_payload_bytes == 0 {
             return invalid("max_payload_bytes must be at least 1".to_owned());
+        }
+        if self.max_events == 0 {
+            return invalid("max_events must be at least 1".to_owned());
         }
         if self.activity_timeout < Duration::from_secs(1) {
             return invalid("activity_timeout must be at least one second".to_owned());
         }
         let master_key = self
             .master_key
-            .as_deref()
-            .map(pusher_core::MasterKey::from_base64)
+            .as_ref()
+            .map(|key| pusher_core::MasterKey::from_base64(key.expose()))
             .transpose()
             .map_err(|e| StartError::InvalidSetting(e.to_string()))?;
         let webhook_url = self
@@ -357,19 +407,6 @@ impl EmulatorBuilder {
             .map(WebhookUrl::parse)
             .transpose()
             .map_err(StartError::InvalidSetting)?;
-        let listener =
-            std::net::TcpListener::bind(("127.0.0.1", self.port)).map_err(|source| StartError::Bind {
-                port: self.port,
-                source,
-            })?;
-        let addr = listener.local_addr().map_err(StartError::Io)?;
-        let (queue, delivery) = match webhook_url {
-            Some(url) => {
-                let (queue, delivery) = webhook_sender::channel(url, &key, &secret);
-                (Some(queue), Some(delivery))
-            }
-            None => (None, None),
-        };
         let settings = Settings {
             app_id,
             key,
@@ -378,17 +415,33 @@ impl EmulatorBuilder {
             activity_timeout: self.activity_timeout,
             client_events: self.client_events,
             log_requests: self.log_requests,
+            max_events: self.max_events,
         };
-        let socket_prefix = 100_000 + random()? % 900_000;
-        let hub = Arc::new(Hub::new(settings, queue, socket_prefix));
-        let server = ServerThread::spawn(listener, hub.clone(), delivery).map_err(StartError::Io)?;
-        Ok(Emulator {
-            hub,
-            addr,
-            server,
+        Ok(Checked {
+            settings,
             master_key,
+            webhook_url,
         })
     }
+}
+
+/// What a server is made from: the builder's settings checked and completed, with the master key
+/// and the webhook URL parsed.
+struct Checked {
+    settings: Settings,
+    master_key: Option<pusher_core::MasterKey>,
+    webhook_url: Option<WebhookUrl>,
+}
+
+fn random_u64() -> Result<u64, StartError> {
+    getrandom::u64().map_err(|e| StartError::Random(e.to_string()))
+}
+
+/// 20 random hex digits.
+fn random_hex() -> Result<String, StartError> {
+    let mut bytes = [0u8; 10];
+    getrandom::fill(&mut bytes).map_err(|e| StartError::Random(e.to_string()))?;
+    Ok(hex::encode(bytes))
 }
 
 /// A running emulator. Dropping it stops the server and closes its port.
@@ -426,7 +479,7 @@ impl Emulator {
         format!(
             "http://{}:{}@{}/apps/{}",
             utf8_percent_encode(&s.key, USERINFO),
-            utf8_percent_encode(&s.secret, USERINFO),
+            utf8_percent_encode(s.secret.expose(), USERINFO),
             self.addr,
             s.app_id
         )
@@ -446,7 +499,7 @@ impl Emulator {
     /// ceiling, and the encryption master key if one was given).
     pub fn config(&self) -> Config {
         let s = self.settings();
-        let mut builder = Config::builder(s.app_id.as_str(), s.key.as_str(), s.secret.as_str())
+        let mut builder = Config::builder(s.app_id.as_str(), s.key.as_str(), s.secret.expose())
             .host(self.addr.ip().to_string())
             .scheme(pusher_core::Scheme::Http)
             .port(self.addr.port())
@@ -473,7 +526,7 @@ impl Emulator {
 
     /// The app secret.
     pub fn secret(&self) -> &str {
-        &self.settings().secret
+        self.settings().secret.expose()
     }
 
     /// The port the server listens on.
@@ -486,12 +539,13 @@ impl Emulator {
         self.addr
     }
 
-    /// Every event received over the HTTP API so far, one per channel, in order.
-    pub fn events(&self) -> Vec<ReceivedEvent> {
+    /// The events received over the HTTP API so far, one per channel, in order: the latest
+    /// [`max_events`](EmulatorBuilder::max_events), with how many older ones were dropped.
+    pub fn events(&self) -> ReceivedEvents {
         self.hub.events()
     }
 
-    /// Forgets the events received so far.
+    /// Forgets the events received so far, and the count of those dropped.
     pub fn clear_events(&self) {
         self.hub.clear_events();
     }
@@ -513,6 +567,10 @@ impl Emulator {
 
     /// Waits for the first event received over the HTTP API (before or during the wait) that
     /// matches `predicate`.
+    ///
+    /// The wait looks at the events kept (see [`max_events`](EmulatorBuilder::max_events)) and then
+    /// at each new one; it misses an event only when more than `max_events` arrive in the moment
+    /// between two of its looks, so that the event is dropped before it is seen.
     pub async fn wait_for_event(
         &self,
         predicate: impl FnMut(&ReceivedEvent) -> bool,
@@ -524,7 +582,8 @@ impl Emulator {
         }
     }
 
-    /// Waits for an event named `name` on `channel` (received before or during the wait).
+    /// Waits for an event named `name` on `channel` (received before or during the wait), as
+    /// [`wait_for_event`](Self::wait_for_event) does.
     pub async fn wait_for(
         &self,
         channel: &str,
@@ -576,5 +635,42 @@ impl Emulator {
     /// port is closed when this returns. Dropping the handle does the same.
     pub fn stop(mut self) {
         self.server.stop();
+    }
+}
+
+/// Entry points for fuzzing the server's input handling without sockets (used by the targets in
+/// the repository's `fuzz/` directory). Not part of the stable API.
+#[doc(hidden)]
+pub mod fuzzing {
+    use crate::state::Hub;
+    use crate::{Checked, Emulator, http_api};
+
+    /// The app id the fuzzing emulator state serves.
+    pub const APP_ID: &str = "1";
+
+    /// Its app key.
+    pub const KEY: &str = "fuzzing-key";
+
+    /// Its app secret.
+    pub const SECRET: &str = "fuzzing-secret";
+
+    /// Runs one HTTP API request through the same checks and handlers the server uses (after the
+    /// body is read), against a fresh emulator state with fixed credentials; returns the response
+    /// status.
+    ///
+    /// The state has [`APP_ID`], [`KEY`] and [`SECRET`] and every other setting at its default;
+    /// `auth_timestamp` is checked against the system clock, as by the server. A method or target
+    /// that an HTTP parser would refuse is a 400, as the server's parser answers it. Never panics,
+    /// whatever the input.
+    pub fn http_api(method: &str, path_and_query: &str, body: &[u8]) -> u16 {
+        let checked = Emulator::builder().app_id(APP_ID).key(KEY).secret(SECRET).check();
+        // Invariant: the fixed credentials pass every check, and being given they need no
+        // randomness (the fuzzing test of tests/http_api.rs runs this line).
+        #[allow(clippy::expect_used)]
+        let Checked { settings, .. } = checked.expect("the fixed fuzzing settings are valid");
+        let hub = Hub::new(settings, None, 1);
+        http_api::handle_read(&hub, method, path_and_query, body)
+            .status()
+            .as_u16()
     }
 }

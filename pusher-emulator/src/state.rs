@@ -4,28 +4,69 @@
 //! All mutation happens under one lock, and every message a change causes is queued to the
 //! connections while that lock is held, so each connection sees changes in the order they happened.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
+use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
+use std::ops::Deref;
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant, SystemTime};
 
+use pusher_core::signing::hmac_sha256_hex;
 use serde::Serialize;
 use serde_json::{Value, json};
+use subtle::ConstantTimeEq;
 use tokio::sync::{mpsc, watch};
 
 use crate::webhook_sender::WebhookQueue;
+
+/// A secret value (the app secret, the encryption master key). `Debug` redacts it, and a
+/// signature made with it is checked in constant time.
+#[derive(Clone)]
+pub(crate) struct Secret(String);
+
+impl Secret {
+    pub(crate) fn new(secret: String) -> Self {
+        Self(secret)
+    }
+
+    pub(crate) fn expose(&self) -> &str {
+        &self.0
+    }
+
+    /// Lowercase hex HMAC-SHA256 of `message` under this secret.
+    pub(crate) fn sign(&self, message: &str) -> String {
+        hmac_sha256_hex(self.0.as_bytes(), message.as_bytes())
+    }
+
+    /// Whether `signature` is [`sign`](Self::sign) of `message`, compared in constant time so
+    /// that the time a refusal takes says nothing about how much of the signature was right.
+    pub(crate) fn signs(&self, message: &str, signature: &str) -> bool {
+        self.sign(message).as_bytes().ct_eq(signature.as_bytes()).into()
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("[redacted]")
+    }
+}
 
 /// The settings a running emulator was started with.
 #[derive(Debug, Clone)]
 pub(crate) struct Settings {
     pub(crate) app_id: String,
     pub(crate) key: String,
-    pub(crate) secret: String,
+    pub(crate) secret: Secret,
     pub(crate) max_payload_bytes: usize,
     pub(crate) activity_timeout: Duration,
     pub(crate) client_events: bool,
     pub(crate) log_requests: bool,
+    pub(crate) max_events: usize,
 }
+
+/// The most text, in bytes, that may wait to be written to one WebSocket connection. A client
+/// that reads slower than its messages come gets `pusher:error` 4100 and is closed once this
+/// much is waiting, so that the server never holds its messages without end.
+pub const MAX_QUEUED_WS_BYTES: usize = 16 * 1024 * 1024;
 
 /// What a connection's writer task is asked to do.
 #[derive(Debug)]
@@ -39,6 +80,91 @@ pub(crate) enum Outbound {
         reason: String,
         linger: Duration,
     },
+}
+
+/// The queue of one connection's messages, as the hub and the connection's own replies fill it.
+///
+/// It holds at most [`MAX_QUEUED_WS_BYTES`] of text: a message past that closes the connection
+/// with 4100 instead. Once a close is queued, nothing more is.
+#[derive(Debug, Clone)]
+pub(crate) struct Outbox {
+    tx: mpsc::UnboundedSender<Outbound>,
+    /// Bytes of text queued and not yet taken by the writer.
+    queued: Arc<AtomicUsize>,
+    closing: Arc<AtomicBool>,
+}
+
+/// The writer's end of an [`Outbox`].
+#[derive(Debug)]
+pub(crate) struct OutboxReader {
+    rx: mpsc::UnboundedReceiver<Outbound>,
+    queued: Arc<AtomicUsize>,
+}
+
+impl Outbox {
+    /// A new, empty queue for one connection, and its writer's end.
+    pub(crate) fn new() -> (Outbox, OutboxReader) {
+        let (tx, rx) = mpsc::unbounded_channel();
+        let queued = Arc::new(AtomicUsize::new(0));
+        let outbox = Outbox {
+            tx,
+            queued: queued.clone(),
+            closing: Arc::new(AtomicBool::new(false)),
+        };
+        (outbox, OutboxReader { rx, queued })
+    }
+
+    /// Queues a text frame, or closes the connection with 4100 when it would not fit.
+    pub(crate) fn text(&self, text: String) {
+        if self.closing.load(Ordering::Relaxed) {
+            return;
+        }
+        let len = text.len();
+        if self.queued.fetch_add(len, Ordering::Relaxed) + len > MAX_QUEUED_WS_BYTES {
+            self.queued.fetch_sub(len, Ordering::Relaxed);
+            let message = format!(
+                "Over capacity: more than {MAX_QUEUED_WS_BYTES} bytes are waiting to be sent to \
+                 this connection, which is not reading them"
+            );
+            return self.close(4100, &message, Duration::from_secs(1));
+        }
+        self.push(Outbound::Text(text));
+    }
+
+    /// Queues `pusher:error` with `code` and `message`, then a close with the same, once: after
+    /// the first close nothing more is queued. `linger` is how long the writer waits for the
+    /// client's close frame.
+    pub(crate) fn close(&self, code: u16, message: &str, linger: Duration) {
+        if self.closing.swap(true, Ordering::Relaxed) {
+            return;
+        }
+        let error = error_frame(Some(code), message);
+        // Past the bound, by one short frame: the client is told why it is closed.
+        self.queued.fetch_add(error.len(), Ordering::Relaxed);
+        self.push(Outbound::Text(error));
+        self.push(Outbound::Close {
+            code,
+            reason: message.to_owned(),
+            linger,
+        });
+    }
+
+    fn push(&self, outbound: Outbound) {
+        // This fails only once the writer has ended: the connection is closed, and what was
+        // meant for it has nowhere to go.
+        let _ = self.tx.send(outbound);
+    }
+}
+
+impl OutboxReader {
+    /// The next message to write. Cancel-safe, so it can wait in a `select!`.
+    pub(crate) async fn recv(&mut self) -> Option<Outbound> {
+        let outbound = self.rx.recv().await;
+        if let Some(Outbound::Text(text)) = &outbound {
+            self.queued.fetch_sub(text.len(), Ordering::Relaxed);
+        }
+        outbound
+    }
 }
 
 /// An event received over the HTTP API (`POST /events` or `/batch_events`), one per channel.
@@ -57,6 +183,129 @@ pub struct ReceivedEvent {
     pub batch: bool,
     /// When the emulator received it.
     pub received_at: SystemTime,
+}
+
+/// The events received over the HTTP API, as [`Emulator::events`](crate::Emulator::events) gives
+/// them: the latest ones, at most [`max_events`](crate::EmulatorBuilder::max_events), in the order
+/// received, and how many older ones were dropped to keep within that bound.
+///
+/// It dereferences to the slice of the events kept:
+///
+/// ```
+/// # fn main() -> Result<(), pusher_emulator::StartError> {
+/// let emulator = pusher_emulator::Emulator::builder().max_events(100).start_blocking()?;
+/// let events = emulator.events();
+/// assert!(events.is_empty());
+/// assert_eq!(events.dropped(), 0);
+/// # Ok(()) }
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ReceivedEvents {
+    events: Vec<ReceivedEvent>,
+    dropped: u64,
+}
+
+impl ReceivedEvents {
+    /// How many events older than those kept were dropped to stay within the bound, since the
+    /// emulator started or its events were last cleared: 0 when every event received is here.
+    pub fn dropped(&self) -> u64 {
+        self.dropped
+    }
+
+    /// The events kept, in the order received.
+    pub fn into_vec(self) -> Vec<ReceivedEvent> {
+        self.events
+    }
+}
+
+impl Deref for ReceivedEvents {
+    type Target = [ReceivedEvent];
+
+    fn deref(&self) -> &[ReceivedEvent] {
+        &self.events
+    }
+}
+
+impl IntoIterator for ReceivedEvents {
+    type Item = ReceivedEvent;
+    type IntoIter = std::vec::IntoIter<ReceivedEvent>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.events.into_iter()
+    }
+}
+
+impl<'a> IntoIterator for &'a ReceivedEvents {
+    type Item = &'a ReceivedEvent;
+    type IntoIter = std::slice::Iter<'a, ReceivedEvent>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.events.iter()
+    }
+}
+
+/// The log of events received over the HTTP API: the latest `capacity`, the oldest dropped first.
+///
+/// Every event gets a sequence number in the order received. A waiter keeps the number of the
+/// next event it has not looked at, so it looks at each event once, however the log is trimmed or
+/// cleared meanwhile.
+struct EventLog {
+    events: VecDeque<ReceivedEvent>,
+    capacity: usize,
+    /// The sequence number of `events[0]`.
+    first: u64,
+    /// Events dropped for the bound since the log was last cleared.
+    dropped: u64,
+}
+
+impl EventLog {
+    fn new(capacity: usize) -> Self {
+        Self {
+            events: VecDeque::new(),
+            capacity,
+            first: 0,
+            dropped: 0,
+        }
+    }
+
+    fn push(&mut self, event: ReceivedEvent) {
+        if self.events.len() >= self.capacity && self.events.pop_front().is_some() {
+            self.first += 1;
+            self.dropped += 1;
+        }
+        self.events.push_back(event);
+    }
+
+    /// The sequence number the next event will get: how many were ever received.
+    fn end(&self) -> u64 {
+        self.first + self.events.len() as u64
+    }
+
+    /// The first event kept, numbered `*next` or later, that matches; `*next` moves past every
+    /// event looked at.
+    fn find_new(
+        &self,
+        next: &mut u64,
+        mut predicate: impl FnMut(&ReceivedEvent) -> bool,
+    ) -> Option<ReceivedEvent> {
+        let skip = usize::try_from(next.saturating_sub(self.first)).unwrap_or(usize::MAX);
+        let found = self.events.iter().skip(skip).find(|e| predicate(e)).cloned();
+        *next = self.end();
+        found
+    }
+
+    fn clear(&mut self) {
+        self.first = self.end();
+        self.events.clear();
+        self.dropped = 0;
+    }
+
+    fn snapshot(&self) -> ReceivedEvents {
+        ReceivedEvents {
+            events: self.events.iter().cloned().collect(),
+            dropped: self.dropped,
+        }
+    }
 }
 
 /// A presence channel member, as the emulator tracks it.
@@ -85,7 +334,7 @@ pub struct ChannelSnapshot {
 
 /// One connection's state.
 struct Connection {
-    outbound: mpsc::UnboundedSender<Outbound>,
+    outbox: Outbox,
     user_id: Option<String>,
     channels: BTreeSet<String>,
 }
@@ -113,11 +362,10 @@ impl Channel {
     }
 }
 
-#[derive(Default)]
 struct Inner {
     connections: HashMap<String, Connection>,
     channels: BTreeMap<String, Channel>,
-    events: Vec<ReceivedEvent>,
+    events: EventLog,
 }
 
 /// A server→client message: `data` is always a string (or absent).
@@ -169,7 +417,7 @@ pub(crate) enum Subscribed {
 pub(crate) struct Hub {
     settings: Settings,
     inner: Mutex<Inner>,
-    /// Bumped on every received event, for async waiters.
+    /// How many events were ever received, for async waiters.
     events_version: watch::Sender<u64>,
     /// Signalled on every received event, for blocking waiters.
     events_signal: Condvar,
@@ -188,9 +436,14 @@ impl std::fmt::Debug for Hub {
 
 impl Hub {
     pub(crate) fn new(settings: Settings, webhooks: Option<WebhookQueue>, socket_prefix: u64) -> Self {
+        let inner = Inner {
+            connections: HashMap::new(),
+            channels: BTreeMap::new(),
+            events: EventLog::new(settings.max_events),
+        };
         Self {
             settings,
-            inner: Mutex::new(Inner::default()),
+            inner: Mutex::new(inner),
             events_version: watch::Sender::new(0),
             events_signal: Condvar::new(),
             webhooks,
@@ -220,11 +473,11 @@ impl Hub {
         format!("{}.{n}", self.socket_prefix)
     }
 
-    pub(crate) fn register(&self, socket_id: &str, outbound: mpsc::UnboundedSender<Outbound>) {
+    pub(crate) fn register(&self, socket_id: &str, outbox: Outbox) {
         self.lock().connections.insert(
             socket_id.to_owned(),
             Connection {
-                outbound,
+                outbox,
                 user_id: None,
                 channels: BTreeSet::new(),
             },
@@ -263,9 +516,7 @@ impl Hub {
         if let Some(c) = inner.connections.get_mut(socket_id) {
             c.user_id = Some(user_id.to_owned());
             let data = json!({ "user_data": user_data }).to_string();
-            let _ = c
-                .outbound
-                .send(Outbound::Text(frame("pusher:signin_success", None, Some(&data))));
+            c.outbox.text(frame("pusher:signin_success", None, Some(&data)));
         }
     }
 
@@ -306,11 +557,11 @@ impl Hub {
         } else {
             "{}".to_owned()
         };
-        let _ = conn.outbound.send(Outbound::Text(frame(
+        conn.outbox.text(frame(
             "pusher_internal:subscription_succeeded",
             Some(channel_name),
             Some(&data),
-        )));
+        ));
         if let Some(m) = new_user {
             let mut added = json!({"user_id": m.user_id});
             if let Some(info) = &m.user_info {
@@ -323,7 +574,7 @@ impl Hub {
             );
             for socket in channel.subscribers.keys().filter(|s| *s != socket_id) {
                 if let Some(c) = connections.get(socket) {
-                    let _ = c.outbound.send(Outbound::Text(text.clone()));
+                    c.outbox.text(text.clone());
                 }
             }
             self.webhook(json!({"name": "member_added", "channel": channel_name, "user_id": m.user_id}));
@@ -362,7 +613,7 @@ impl Hub {
             let text = frame("pusher_internal:member_removed", Some(channel_name), Some(&data));
             for socket in channel.subscribers.keys() {
                 if let Some(c) = connections.get(socket) {
-                    let _ = c.outbound.send(Outbound::Text(text.clone()));
+                    c.outbox.text(text.clone());
                 }
             }
             self.webhook(json!({"name": "member_removed", "channel": channel_name, "user_id": m.user_id}));
@@ -387,7 +638,7 @@ impl Hub {
         let text = frame_from(event, Some(channel_name), data, user_id.as_deref());
         for socket in channel.subscribers.keys().filter(|s| *s != socket_id) {
             if let Some(c) = inner.connections.get(socket) {
-                let _ = c.outbound.send(Outbound::Text(text.clone()));
+                c.outbox.text(text.clone());
             }
         }
         let mut hook = json!({
@@ -428,14 +679,16 @@ impl Hub {
             }
             for socket in recipients.into_iter().filter(|s| Some(*s) != excluded) {
                 if let Some(c) = inner.connections.get(socket) {
-                    let _ = c.outbound.send(Outbound::Text(text.clone()));
+                    c.outbox.text(text.clone());
                 }
             }
         }
-        inner.events.extend(events);
-        let count = inner.events.len() as u64;
+        for event in events {
+            inner.events.push(event);
+        }
+        let received = inner.events.end();
         drop(inner);
-        self.events_version.send_replace(count);
+        self.events_version.send_replace(received);
         self.events_signal.notify_all();
     }
 
@@ -446,12 +699,7 @@ impl Hub {
         for c in inner.connections.values() {
             if c.user_id.as_deref() == Some(user_id) {
                 let message = "You got disconnected by the app.";
-                let _ = c.outbound.send(Outbound::Text(error_frame(Some(4009), message)));
-                let _ = c.outbound.send(Outbound::Close {
-                    code: 4009,
-                    reason: message.to_owned(),
-                    linger: Duration::from_secs(1),
-                });
+                c.outbox.close(4009, message, Duration::from_secs(1));
                 closed += 1;
             }
         }
@@ -461,13 +709,8 @@ impl Hub {
     /// Asks every connection to close (server shutdown).
     pub(crate) fn close_all(&self, code: u16, reason: &str) {
         for c in self.lock().connections.values() {
-            let _ = c.outbound.send(Outbound::Text(error_frame(Some(code), reason)));
             // Short: when the server stops, the clients may not be reading.
-            let _ = c.outbound.send(Outbound::Close {
-                code,
-                reason: reason.to_owned(),
-                linger: Duration::from_millis(100),
-            });
+            c.outbox.close(code, reason, Duration::from_millis(100));
         }
     }
 
@@ -489,8 +732,8 @@ impl Hub {
             .collect()
     }
 
-    pub(crate) fn events(&self) -> Vec<ReceivedEvent> {
-        self.lock().events.clone()
+    pub(crate) fn events(&self) -> ReceivedEvents {
+        self.lock().events.snapshot()
     }
 
     pub(crate) fn clear_events(&self) {
@@ -504,9 +747,10 @@ impl Hub {
     ) -> Option<ReceivedEvent> {
         let mut version = self.events_version.subscribe();
         let deadline = tokio::time::Instant::now() + timeout;
+        let mut next = 0;
         loop {
-            if let Some(found) = self.lock().events.iter().find(|e| predicate(e)) {
-                return Some(found.clone());
+            if let Some(found) = self.lock().events.find_new(&mut next, &mut predicate) {
+                return Some(found);
             }
             match tokio::time::timeout_at(deadline, version.changed()).await {
                 Ok(Ok(())) => {}
@@ -523,9 +767,10 @@ impl Hub {
     ) -> Option<ReceivedEvent> {
         let deadline = Instant::now() + timeout;
         let mut inner = self.lock();
+        let mut next = 0;
         loop {
-            if let Some(found) = inner.events.iter().find(|e| predicate(e)) {
-                return Some(found.clone());
+            if let Some(found) = inner.events.find_new(&mut next, &mut predicate) {
+                return Some(found);
             }
             let left = deadline.saturating_duration_since(Instant::now());
             if left.is_zero() {
@@ -560,4 +805,146 @@ fn presence_data(channel: &Channel) -> String {
         .map(|(id, m)| ((*id).to_owned(), m.user_info.clone().unwrap_or(Value::Null)))
         .collect();
     json!({"presence": {"ids": ids, "hash": hash, "count": members.len()}}).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_secret_signs_checks_and_never_shows_itself() {
+        let secret = Secret::new("7ad3773142a6692b25b8".to_owned());
+        let signature = secret.sign("1234.1234:private-foobar");
+        // The public test vector for this channel auth string.
+        assert_eq!(
+            signature,
+            "58df8b0c36d6982b82c3ecf6b4662e34fe8c25bba48f5369f135bf843651c3a4"
+        );
+        assert!(secret.signs("1234.1234:private-foobar", &signature));
+        for wrong in [
+            signature.to_uppercase(),
+            signature[..63].to_owned(),
+            format!("{signature}0"),
+            String::new(),
+        ] {
+            assert!(!secret.signs("1234.1234:private-foobar", &wrong), "{wrong}");
+        }
+        assert!(!secret.signs("1234.1234:private-other", &signature));
+        assert_eq!(format!("{secret:?}"), "[redacted]");
+    }
+
+    fn event(name: &str) -> ReceivedEvent {
+        ReceivedEvent {
+            channel: "c".to_owned(),
+            name: name.to_owned(),
+            data: String::new(),
+            socket_id: None,
+            batch: false,
+            received_at: SystemTime::UNIX_EPOCH,
+        }
+    }
+
+    fn names(events: &ReceivedEvents) -> Vec<&str> {
+        events.iter().map(|e| e.name.as_str()).collect()
+    }
+
+    #[test]
+    fn the_event_log_keeps_the_latest_and_counts_the_dropped() {
+        let mut log = EventLog::new(3);
+        for name in ["a", "b"] {
+            log.push(event(name));
+        }
+        assert_eq!(
+            (names(&log.snapshot()), log.snapshot().dropped()),
+            (vec!["a", "b"], 0)
+        );
+        for name in ["c", "d", "e"] {
+            log.push(event(name));
+        }
+        let snapshot = log.snapshot();
+        assert_eq!((names(&snapshot), snapshot.dropped()), (vec!["c", "d", "e"], 2));
+        assert_eq!(log.end(), 5);
+
+        log.clear();
+        assert_eq!((log.snapshot().len(), log.snapshot().dropped()), (0, 0));
+        assert_eq!(log.end(), 5, "sequence numbers go on after a clear");
+    }
+
+    #[test]
+    fn a_waiter_looks_at_each_event_once_across_drops_and_clears() {
+        let mut log = EventLog::new(2);
+        let mut next = 0;
+        let mut looked = Vec::new();
+        let mut look = |log: &EventLog, next: &mut u64| {
+            log.find_new(next, |e| {
+                looked.push(e.name.clone());
+                e.name == "wanted"
+            })
+        };
+        log.push(event("a"));
+        assert_eq!(look(&log, &mut next), None);
+        // Three more: "b" is dropped before the waiter looks again; "c" and "d" are seen.
+        for name in ["b", "c", "d"] {
+            log.push(event(name));
+        }
+        assert_eq!(look(&log, &mut next), None);
+        log.clear();
+        log.push(event("e"));
+        log.push(event("wanted"));
+        assert_eq!(look(&log, &mut next).map(|e| e.name), Some("wanted".to_owned()));
+        assert_eq!(looked, ["a", "c", "d", "e", "wanted"]);
+        assert_eq!(next, 6);
+    }
+
+    fn drain(reader: &mut OutboxReader) -> Vec<Outbound> {
+        std::iter::from_fn(|| reader.rx.try_recv().ok()).collect()
+    }
+
+    #[test]
+    fn an_outbox_past_its_bound_closes_with_4100_and_then_takes_nothing() {
+        let (outbox, mut reader) = Outbox::new();
+        let quarter = "x".repeat(MAX_QUEUED_WS_BYTES / 4);
+        for _ in 0..4 {
+            outbox.text(quarter.clone());
+        }
+        // Exactly the bound fits; one more byte does not.
+        outbox.text("y".to_owned());
+        outbox.text("z".to_owned());
+        outbox.close(4009, "a second close", Duration::ZERO);
+        let queued = drain(&mut reader);
+        assert_eq!(queued.len(), 6, "{queued:?}");
+        assert!(
+            queued[..4]
+                .iter()
+                .all(|m| matches!(m, Outbound::Text(t) if *t == quarter))
+        );
+        match &queued[4] {
+            Outbound::Text(error) => {
+                assert!(
+                    error.contains("pusher:error") && error.contains("4100"),
+                    "{error}"
+                );
+                assert!(error.contains(&MAX_QUEUED_WS_BYTES.to_string()), "{error}");
+            }
+            other => panic!("expected the error frame, got {other:?}"),
+        }
+        assert!(
+            matches!(&queued[5], Outbound::Close { code: 4100, .. }),
+            "{:?}",
+            queued[5]
+        );
+    }
+
+    #[tokio::test]
+    async fn what_the_writer_takes_makes_room_again() {
+        let (outbox, mut reader) = Outbox::new();
+        let half = "x".repeat(MAX_QUEUED_WS_BYTES / 2);
+        outbox.text(half.clone());
+        outbox.text(half.clone());
+        assert!(matches!(reader.recv().await, Some(Outbound::Text(_))));
+        outbox.text(half.clone());
+        assert!(matches!(reader.recv().await, Some(Outbound::Text(_))));
+        assert!(matches!(reader.recv().await, Some(Outbound::Text(t)) if t == half));
+        assert_eq!(reader.queued.load(Ordering::Relaxed), 0);
+    }
 }

@@ -2,21 +2,30 @@
 //! background task as `{"time_ms": .., "events": [..]}`, signed with `X-Pusher-Key` and
 //! `X-Pusher-Signature` = hex HMAC-SHA256(secret, body). Failures are logged, never fatal.
 //!
+//! The queue is bounded: while the endpoint is slower than the events come, the events that do
+//! not fit are dropped, and how many is logged with the next delivery.
+//!
 //! This is the server sending webhooks; [`WebhookInbox`](crate::client::webhook_inbox::WebhookInbox)
 //! is the test tool that receives them.
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, SystemTime};
 
 use http_body_util::{BodyExt, Full};
 use hyper::body::Bytes;
 use hyper_util::rt::TokioIo;
-use pusher_core::signing::hmac_sha256_hex;
 use serde_json::{Value, json};
 use tokio::net::TcpStream;
 use tokio::sync::mpsc;
 
+use crate::state::Secret;
+
 /// The most events one webhook POST carries.
 const MAX_EVENTS_PER_WEBHOOK: usize = 50;
+
+/// The most webhook events waiting to be sent.
+const MAX_QUEUED_EVENTS: usize = 10_000;
 
 /// How long one delivery may take.
 const DELIVERY_TIMEOUT: Duration = Duration::from_secs(5);
@@ -81,35 +90,46 @@ impl WebhookUrl {
 /// The sending side of the webhook queue: cheap, never blocks.
 #[derive(Debug, Clone)]
 pub(crate) struct WebhookQueue {
-    tx: mpsc::UnboundedSender<Value>,
+    tx: mpsc::Sender<Value>,
+    dropped: Arc<AtomicU64>,
 }
 
 impl WebhookQueue {
-    /// Queues one webhook event (`{"name": .., "channel": .., ..}`).
+    /// Queues one webhook event (`{"name": .., "channel": .., ..}`), or counts it as dropped when
+    /// the queue is full.
     pub(crate) fn push(&self, event: Value) {
-        let _ = self.tx.send(event);
+        if self.tx.try_send(event).is_err() {
+            self.dropped.fetch_add(1, Ordering::Relaxed);
+        }
     }
 }
 
 /// The delivery side: run [`Delivery::run`] on the server's runtime.
 #[derive(Debug)]
 pub(crate) struct Delivery {
-    rx: mpsc::UnboundedReceiver<Value>,
+    rx: mpsc::Receiver<Value>,
+    /// Events dropped for a full queue since the last delivery said so.
+    dropped: Arc<AtomicU64>,
     url: WebhookUrl,
     key: String,
-    secret: String,
+    secret: Secret,
 }
 
 /// A queue and its delivery task, not yet started.
-pub(crate) fn channel(url: WebhookUrl, key: &str, secret: &str) -> (WebhookQueue, Delivery) {
-    let (tx, rx) = mpsc::unbounded_channel();
+pub(crate) fn channel(url: WebhookUrl, key: &str, secret: &Secret) -> (WebhookQueue, Delivery) {
+    let (tx, rx) = mpsc::channel(MAX_QUEUED_EVENTS);
+    let dropped = Arc::new(AtomicU64::new(0));
     (
-        WebhookQueue { tx },
+        WebhookQueue {
+            tx,
+            dropped: dropped.clone(),
+        },
         Delivery {
             rx,
+            dropped,
             url,
             key: key.to_owned(),
-            secret: secret.to_owned(),
+            secret: secret.clone(),
         },
     )
 }
@@ -118,6 +138,14 @@ impl Delivery {
     /// Delivers queued events until every queue handle is dropped.
     pub(crate) async fn run(mut self) {
         while let Some(first) = self.rx.recv().await {
+            let dropped = self.dropped.swap(0, Ordering::Relaxed);
+            if dropped > 0 {
+                eprintln!(
+                    "pusher-emulator: {dropped} webhook events dropped: the queue to {} was full \
+                     ({MAX_QUEUED_EVENTS} events)",
+                    self.describe()
+                );
+            }
             let mut events = vec![first];
             while events.len() < MAX_EVENTS_PER_WEBHOOK {
                 match self.rx.try_recv() {
@@ -143,7 +171,7 @@ impl Delivery {
     }
 
     async fn post(&self, body: String) -> Result<(), String> {
-        let signature = hmac_sha256_hex(self.secret.as_bytes(), body.as_bytes());
+        let signature = self.secret.sign(&body);
         let stream = TcpStream::connect((self.url.host.as_str(), self.url.port))
             .await
             .map_err(|e| format!("connect: {e}"))?;
@@ -201,5 +229,16 @@ mod tests {
         for bad in ["https://h/", "ftp://h", "http://", "http://h:x/", "http://u:p@h/"] {
             assert!(WebhookUrl::parse(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn a_full_queue_drops_and_counts_what_does_not_fit() {
+        let url = WebhookUrl::parse("http://127.0.0.1:9/").unwrap();
+        let (queue, delivery) = channel(url, "key", &Secret::new("secret".to_owned()));
+        for n in 0..MAX_QUEUED_EVENTS + 5 {
+            queue.push(json!({ "n": n }));
+        }
+        assert_eq!(delivery.rx.len(), MAX_QUEUED_EVENTS);
+        assert_eq!(delivery.dropped.load(Ordering::Relaxed), 5);
     }
 }

@@ -15,10 +15,8 @@ use http::{Request, Response, StatusCode};
 use hyper::body::Incoming;
 use hyper_util::rt::TokioIo;
 use pusher_core::auth::{channel_string_to_sign, user_string_to_sign};
-use pusher_core::signing::hmac_sha256_hex;
 use pusher_core::{ChannelKind, ChannelName, SocketId};
 use serde_json::{Map, Value, json};
-use tokio::sync::mpsc;
 use tokio::time::Instant;
 use tokio_tungstenite::WebSocketStream;
 use tokio_tungstenite::tungstenite::handshake::derive_accept_key;
@@ -28,7 +26,7 @@ use tokio_tungstenite::tungstenite::protocol::{Role, WebSocketConfig};
 use tokio_tungstenite::tungstenite::{Error as WsError, Message};
 
 use crate::http_api::{Body, text_response};
-use crate::state::{Hub, Outbound, PresenceMember, error_frame, frame};
+use crate::state::{Hub, Outbound, Outbox, PresenceMember, error_frame, frame};
 
 /// The largest WebSocket message (and frame) accepted from a client, in bytes.
 pub const MAX_WS_MESSAGE_BYTES: usize = 64 * 1024;
@@ -157,25 +155,25 @@ async fn serve(hub: Arc<Hub>, mut ws: Ws, key: &str, protocol: Option<&str>) {
         None => return refuse(ws, 4007, "Missing protocol version: connect with ?protocol=7").await,
     }
     let socket_id = hub.new_socket_id();
-    let (tx, mut rx) = mpsc::unbounded_channel();
-    hub.register(&socket_id, tx.clone());
+    let (outbox, mut outgoing) = Outbox::new();
+    hub.register(&socket_id, outbox.clone());
     let activity_timeout = hub.settings().activity_timeout;
     let established = json!({"socket_id": socket_id, "activity_timeout": activity_timeout.as_secs()});
-    let _ = tx.send(Outbound::Text(frame(
+    outbox.text(frame(
         "pusher:connection_established",
         None,
         Some(&established.to_string()),
-    )));
+    ));
     let connection = Connection {
         hub: &hub,
         socket_id: &socket_id,
-        tx: &tx,
+        outbox: &outbox,
     };
     let mut idle_deadline = Instant::now() + activity_timeout;
     let mut awaiting_pong = false;
     loop {
         tokio::select! {
-            outbound = rx.recv() => match outbound {
+            outbound = outgoing.recv() => match outbound {
                 Some(Outbound::Text(text)) => {
                     if ws.send(Message::text(text)).await.is_err() {
                         break;
@@ -185,7 +183,7 @@ async fn serve(hub: Arc<Hub>, mut ws: Ws, key: &str, protocol: Option<&str>) {
                     close(&mut ws, code, &reason, linger).await;
                     break;
                 }
-                // `tx` is held here, so the queue never ends first.
+                // `outbox` is held here, so the queue never ends first.
                 None => break,
             },
             incoming = ws.next() => {
@@ -222,12 +220,12 @@ async fn serve(hub: Arc<Hub>, mut ws: Ws, key: &str, protocol: Option<&str>) {
     hub.unregister(&socket_id);
 }
 
-/// One open connection's message handling. Replies go through `tx`, in order with everything
+/// One open connection's message handling. Replies go through `outbox`, in order with everything
 /// else queued to the connection.
 struct Connection<'a> {
     hub: &'a Hub,
     socket_id: &'a str,
-    tx: &'a mpsc::UnboundedSender<Outbound>,
+    outbox: &'a Outbox,
 }
 
 /// `data` of a client message: an object, or a string holding one.
@@ -241,7 +239,7 @@ fn data_object(data: Option<&Value>) -> Option<Map<String, Value>> {
 
 impl Connection<'_> {
     fn send(&self, text: String) {
-        let _ = self.tx.send(Outbound::Text(text));
+        self.outbox.text(text);
     }
 
     /// A `pusher:error` that leaves the connection open.
@@ -366,8 +364,7 @@ impl Connection<'_> {
         if key != settings.key {
             return Err(format!("Invalid key {key:?} in auth: not this app's key"));
         }
-        let expected = hmac_sha256_hex(settings.secret.as_bytes(), to_sign.as_bytes());
-        if signature != expected {
+        if !settings.secret.signs(to_sign, signature) {
             return Err(format!(
                 "Invalid signature: expected the HMAC-SHA256 hex digest of {to_sign:?}, got {signature:?}"
             ));
@@ -398,13 +395,7 @@ impl Connection<'_> {
         match result {
             Ok((id, user_data)) => self.hub.sign_in(self.socket_id, &id, &user_data),
             Err(e) => {
-                let message = format!("Sign-in refused: {e}");
-                self.send(error_frame(Some(4009), &message));
-                let _ = self.tx.send(Outbound::Close {
-                    code: 4009,
-                    reason: "Sign-in refused".to_owned(),
-                    linger: LINGER,
-                });
+                self.outbox.close(4009, &format!("Sign-in refused: {e}"), LINGER);
             }
         }
     }

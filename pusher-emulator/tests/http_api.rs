@@ -10,9 +10,9 @@ use pusher_core::api::{
     BatchEvent, ChannelAttribute, EventData, GetChannel, GetPresenceUsers, ListChannels, Operation,
     RequestContext, TerminateUserConnections, Trigger, TriggerBatch,
 };
-use pusher_core::signing::{body_md5, hmac_sha256_hex, string_to_sign};
-use pusher_emulator::Emulator;
+use pusher_core::signing::{SigningInput, body_md5, hmac_sha256_hex, sign_request, string_to_sign};
 use pusher_emulator::client::plain_http;
+use pusher_emulator::{Emulator, fuzzing};
 use serde_json::json;
 
 fn trigger_body(channels: &[String], data: &str) -> Vec<u8> {
@@ -66,7 +66,7 @@ async fn a_wrong_body_md5_is_401() {
 }
 
 #[tokio::test]
-async fn body_md5_is_required_with_a_body_and_refused_without_one() {
+async fn body_md5_is_required_with_a_body() {
     let emulator = Emulator::start().await.unwrap();
     // A correctly signed request that leaves body_md5 out although it has a body.
     let body = one_channel();
@@ -88,12 +88,33 @@ async fn body_md5_is_required_with_a_body_and_refused_without_one() {
     let reply = send(raw_request(&emulator, "POST", &format!("{path}?{query}"), body)).await;
     assert_eq!(reply.status, 401, "{reply:?}");
     assert!(reply.body.contains("Missing body_md5"), "{reply:?}");
+}
 
-    // A GET that signs a body_md5 of its empty body: refused although the signature is right.
-    let signed = Signed::get("/channels").param("body_md5", &body_md5(b""));
+/// Pusher accepts the MD5 of the empty body on a GET, and the Python library (3.x) sends it on
+/// every GET: it is accepted, and signed like any other parameter.
+#[tokio::test]
+async fn body_md5_of_the_empty_body_is_accepted_on_a_get() {
+    let emulator = Emulator::start().await.unwrap();
+    let empty_md5 = "d41d8cd98f00b204e9800998ecf8427e";
+    assert_eq!(body_md5(b""), empty_md5);
+    let signed = Signed::get("/channels").param("body_md5", empty_md5);
+    let reply = send(signed.request(&emulator)).await;
+    assert_eq!(reply.status, 200, "{reply:?}");
+    assert_eq!(reply.json(), json!({"channels": {}}));
+
+    // Signed, so it cannot be added after signing...
+    let unsigned = Signed::get("/channels");
+    let query = format!("{}&body_md5={empty_md5}", unsigned.query(&emulator));
+    let reply = send(unsigned.request_with_query(&emulator, &query)).await;
+    assert_eq!(reply.status, 401, "{reply:?}");
+    assert!(reply.body.contains("Invalid signature"), "{reply:?}");
+
+    // ...and any other value is refused, however well signed.
+    let signed = Signed::get("/channels").param("body_md5", &body_md5(b"{}"));
     let reply = send(signed.request(&emulator)).await;
     assert_eq!(reply.status, 401, "{reply:?}");
     assert!(reply.body.contains("empty body"), "{reply:?}");
+    assert!(reply.body.contains(empty_md5), "{reply:?}");
 }
 
 #[tokio::test]
@@ -457,4 +478,82 @@ async fn every_pusher_core_call_is_accepted_and_parses() {
     )
     .await;
     assert_eq!(reply.status, 400, "{reply:?}");
+}
+
+/// The fuzzing entry answers as the server does: the same requests get the same statuses from it
+/// and from a server with its credentials, and what no HTTP parser would pass is a 400.
+#[tokio::test]
+async fn the_fuzzing_entry_answers_as_the_server_does() {
+    let server = Emulator::builder()
+        .app_id(fuzzing::APP_ID)
+        .key(fuzzing::KEY)
+        .secret(fuzzing::SECRET)
+        .start()
+        .await
+        .unwrap();
+    let events = format!("/apps/{}/events", fuzzing::APP_ID);
+    let body = one_channel();
+    let signed = |path: &str, method: &str, body: &[u8]| {
+        let query = sign_request(
+            fuzzing::KEY,
+            fuzzing::SECRET,
+            &SigningInput {
+                method,
+                path,
+                params: &[],
+                body,
+                timestamp: now(),
+            },
+        )
+        .to_query_string();
+        format!("{path}?{query}")
+    };
+    let trigger = signed(&events, "POST", &body);
+    let channels = signed(&format!("/apps/{}/channels", fuzzing::APP_ID), "GET", b"");
+    let cases: [(&str, &str, &[u8], u16); 9] = [
+        ("POST", &trigger, &body, 200),
+        ("GET", &channels, b"", 200),
+        // Signed for another body.
+        (
+            "POST",
+            &trigger,
+            b"{\"name\":\"e\",\"channel\":\"x\",\"data\":\"\"}",
+            401,
+        ),
+        ("POST", &events, &body, 401),
+        ("GET", &events, b"", 405),
+        ("POST", "/apps/2/events", &body, 404),
+        ("GET", "/", b"", 404),
+        ("GET", "/apps/%FF/channels", b"", 400),
+        (
+            "POST",
+            &signed(&events, "POST", b"\xff\x00not json"),
+            b"\xff\x00not json",
+            400,
+        ),
+    ];
+    for (method, target, body, status) in cases {
+        let fuzzed = fuzzing::http_api(method, target, body);
+        assert_eq!(fuzzed, status, "{method} {target}");
+        let served = send(raw_request(&server, method, target, body.to_vec())).await;
+        assert_eq!(served.status, status, "{method} {target}: {served:?}");
+    }
+
+    // What an HTTP parser refuses, and garbage of every kind: a 400 or another refusal, no panic.
+    assert_eq!(fuzzing::http_api("P OST", &trigger, &body), 400);
+    assert_eq!(fuzzing::http_api("GET", "/apps/1/channels\n", b""), 400);
+    for (method, target, body) in [
+        ("", "", &b""[..]),
+        (
+            "POST",
+            "/apps/1/batch_events?auth_key=%",
+            b"{\"batch\": [[[[[]]]]]}",
+        ),
+        ("GET", "/apps/1/channels/%23server-to-user-?info=user_count", b""),
+        ("POST", "//apps//1//events", &[0xff; 64]),
+        ("DELETE", "/apps/1/users/../terminate_connections", b"{}"),
+    ] {
+        let status = fuzzing::http_api(method, target, body);
+        assert!((400..500).contains(&status), "{method} {target}: {status}");
+    }
 }

@@ -13,7 +13,7 @@ use common::{QUIET, WAIT, call, connect, join_presence, now};
 use pusher_core::Config;
 use pusher_core::api::{EventData, ListChannels, Operation, RequestContext, Trigger};
 use pusher_emulator::client::plain_http;
-use pusher_emulator::{Emulator, StartError};
+use pusher_emulator::{Emulator, ReceivedEvent, StartError, WaitTimeout};
 use serde_json::json;
 
 fn trigger(channel: &str, event: &str, data: &str) -> Trigger {
@@ -22,6 +22,40 @@ fn trigger(channel: &str, event: &str, data: &str) -> Trigger {
         event.parse().unwrap(),
         EventData::encoded(data),
     )
+}
+
+/// `operation`'s request for `emulator`, signed now.
+fn signed_now(emulator: &Emulator, operation: &impl Operation) -> http::Request<Vec<u8>> {
+    operation
+        .build_request(&emulator.config(), &RequestContext::new(now()))
+        .unwrap()
+}
+
+/// Sends `trigger` from another task a moment from now; the task gives the response.
+fn send_soon(emulator: &Emulator, trigger: &Trigger) -> tokio::task::JoinHandle<http::Response<Vec<u8>>> {
+    let request = signed_now(emulator, trigger);
+    tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        plain_http::send_request(request).await.unwrap()
+    })
+}
+
+/// Waits with [`Emulator::wait_for_blocking`] for an event that another thread triggers a moment
+/// after the wait began, with a blocking exchange that must answer 200 `{}`.
+fn wait_blocking_for_sent(
+    emulator: &Emulator,
+    channel: &str,
+    name: &str,
+    data: &str,
+) -> Result<ReceivedEvent, WaitTimeout> {
+    let request = signed_now(emulator, &trigger(channel, name, data));
+    std::thread::scope(|scope| {
+        let waiter = scope.spawn(|| emulator.wait_for_blocking(channel, name, WAIT));
+        std::thread::sleep(Duration::from_millis(100));
+        let (status, body) = send_blocking(&request);
+        assert_eq!((status, body.as_str()), (200, "{}"));
+        waiter.join().unwrap()
+    })
 }
 
 /// Sends a request with a blocking HTTP/1.1 exchange over a plain socket.
@@ -133,13 +167,7 @@ async fn wait_for_event_sees_past_and_future_events_and_times_out_helpfully() {
     assert_eq!(early.data, "1");
 
     // Arriving later, from another task.
-    let request = trigger("b", "late", "{\"n\":2}")
-        .build_request(&emulator.config(), &RequestContext::new(now()))
-        .unwrap();
-    let sender = tokio::spawn(async move {
-        tokio::time::sleep(Duration::from_millis(200)).await;
-        plain_http::send_request(request).await.unwrap()
-    });
+    let sender = send_soon(&emulator, &trigger("b", "late", "{\"n\":2}"));
     let started = Instant::now();
     let late = emulator
         .wait_for_event(|e| e.name == "late" && e.data.contains("\"n\":2"), WAIT)
@@ -159,19 +187,51 @@ async fn wait_for_event_sees_past_and_future_events_and_times_out_helpfully() {
     );
 }
 
+#[tokio::test]
+async fn the_event_log_is_bounded_and_says_how_many_it_dropped() {
+    let emulator = Emulator::builder().max_events(3).start().await.unwrap();
+    let names =
+        |emulator: &Emulator| -> Vec<String> { emulator.events().iter().map(|e| e.name.clone()).collect() };
+    for i in 0..5 {
+        let reply = call(&emulator, &trigger("log", &format!("e{i}"), "1")).await;
+        assert_eq!(reply.status, 200);
+    }
+    assert_eq!(names(&emulator), ["e2", "e3", "e4"]);
+    assert_eq!(emulator.events().dropped(), 2);
+
+    // A trigger on four channels is four events.
+    let four = Trigger::new(
+        ["a", "b", "c", "d"].map(|c| c.parse().unwrap()),
+        "wide".parse().unwrap(),
+        EventData::encoded("1"),
+    );
+    assert_eq!(call(&emulator, &four).await.status, 200);
+    let events = emulator.events();
+    let channels: Vec<&str> = events.iter().map(|e| e.channel.as_str()).collect();
+    assert_eq!((channels, events.dropped()), (vec!["b", "c", "d"], 6));
+
+    // A wait still sees what arrives after the log is full...
+    let sender = send_soon(&emulator, &trigger("log", "late", "2"));
+    let late = emulator.wait_for("log", "late", WAIT).await.unwrap();
+    assert_eq!(late.data, "2");
+    assert_eq!(sender.await.unwrap().status(), 200);
+    // ...from blocking code too...
+    let later = wait_blocking_for_sent(&emulator, "log", "later", "3");
+    assert_eq!(later.unwrap().data, "3");
+    // ...and a wait that gives up says how many were dropped.
+    let error = emulator.wait_for("log", "e0", QUIET).await.unwrap_err();
+    assert_eq!((error.received().len(), error.received().dropped()), (3, 8));
+    let text = error.to_string();
+    assert!(text.contains("8 older ones dropped"), "{text}");
+
+    emulator.clear_events();
+    assert_eq!((emulator.events().len(), emulator.events().dropped()), (0, 0));
+}
+
 #[test]
 fn the_blocking_api_works_without_any_runtime() {
     let emulator = Emulator::start_blocking().unwrap();
-    let request = trigger("plain", "threaded", "[true]")
-        .build_request(&emulator.config(), &RequestContext::new(now()))
-        .unwrap();
-    let waiter = std::thread::scope(|scope| {
-        let waiter = scope.spawn(|| emulator.wait_for_blocking("plain", "threaded", WAIT));
-        std::thread::sleep(Duration::from_millis(100));
-        let (status, body) = send_blocking(&request);
-        assert_eq!((status, body.as_str()), (200, "{}"));
-        waiter.join().unwrap()
-    });
+    let waiter = wait_blocking_for_sent(&emulator, "plain", "threaded", "[true]");
     assert_eq!(waiter.unwrap().data, "[true]");
     let error = emulator
         .wait_for_event_blocking(|e| e.channel == "elsewhere", QUIET)
@@ -213,6 +273,7 @@ async fn the_builder_checks_its_settings_and_fixes_what_it_is_given() {
         (Emulator::builder().key("a:b"), "key"),
         (Emulator::builder().secret(""), "secret"),
         (Emulator::builder().max_payload_bytes(0), "max_payload_bytes"),
+        (Emulator::builder().max_events(0), "max_events"),
         (Emulator::builder().webhook_url("https://example.com/"), "http://"),
         (Emulator::builder().encryption_master_key_base64("c2hvcnQ="), "32"),
         (
@@ -245,6 +306,23 @@ async fn the_builder_checks_its_settings_and_fixes_what_it_is_given() {
         Err(e @ StartError::Bind { .. }) => assert!(e.to_string().contains(&port.to_string())),
         other => panic!("expected a bind error, got {other:?}"),
     }
+}
+
+#[tokio::test]
+async fn debug_output_shows_neither_the_secret_nor_the_master_key() {
+    let secret = "do-not-print-this-secret";
+    let builder = Emulator::builder()
+        .secret(secret)
+        .encryption_master_key_base64(common::MASTER_KEY);
+    let shown = format!("{builder:?}");
+    assert!(!shown.contains(secret), "{shown}");
+    assert!(!shown.contains(common::MASTER_KEY), "{shown}");
+    assert!(shown.contains("[redacted]"), "{shown}");
+
+    let emulator = builder.start().await.unwrap();
+    let shown = format!("{emulator:?}");
+    assert!(!shown.contains(secret), "{shown}");
+    assert!(!shown.contains(common::MASTER_KEY), "{shown}");
 }
 
 #[test]

@@ -647,3 +647,41 @@ async fn an_encrypted_trigger_arrives_as_an_envelope_that_decrypts() {
         r#"{"pin":1234}"#
     );
 }
+
+/// A subscriber that stops reading is closed with 4100 once its queue is full, after the
+/// messages queued before: the server does not hold its messages without end, nor drop them
+/// silently.
+#[tokio::test]
+async fn a_subscriber_that_does_not_read_is_closed_when_its_queue_is_full() {
+    let emulator = Emulator::builder()
+        .max_payload_bytes(900_000)
+        .max_events(1)
+        .start()
+        .await
+        .unwrap();
+    let mut s = connect(&emulator).await;
+    s.subscribe("flood").await.unwrap();
+    // More than the queue's bound and what the sockets buffer on the way.
+    let data = "x".repeat(900_000);
+    let needed = pusher_emulator::MAX_QUEUED_WS_BYTES / data.len() + 48;
+    for _ in 0..needed {
+        let reply = call(&emulator, &trigger(&["flood"], "e", &data)).await;
+        assert_eq!(reply.status, 200, "{reply:?}");
+    }
+    assert!(s.wait_closed(Duration::from_secs(30)).await);
+    assert_eq!(s.close_info().map(|c| c.code), Some(4100));
+    let mut received = Vec::new();
+    while let Some(message) = s.next_event(Duration::ZERO).await {
+        received.push(message);
+    }
+    let (last, events) = received.split_last().unwrap();
+    assert_eq!(last.event, "pusher:error", "{last:?}");
+    assert_eq!(last.data_json().unwrap()["code"], 4100, "{last:?}");
+    assert!(events.len() < needed, "{} of {needed} arrived", events.len());
+    assert!(
+        events
+            .iter()
+            .all(|m| m.event == "e" && m.data.as_deref() == Some(data.as_str())),
+        "only whole events before the error"
+    );
+}
