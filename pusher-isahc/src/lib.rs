@@ -145,7 +145,7 @@ impl BuildHttpClient for IsahcClient {
             .expect_continue(ExpectContinue::disabled())
             .build()
             .map_err(error::building)?;
-        Ok(Self::from(inner).with_max_response_body(options.max_response_body))
+        Ok(Self::configured(inner, options))
     }
 }
 

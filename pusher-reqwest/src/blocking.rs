@@ -63,14 +63,17 @@ impl BuildHttpClient for ReqwestClient {
         let inner = configured!(reqwest::blocking::Client::builder(), options)
             .build()
             .map_err(error::building)?;
-        Ok(Self::from(inner).with_max_response_body(options.max_response_body))
+        Ok(Self::configured(inner, options))
     }
 }
 
 impl ReqwestClient {
     fn exchange(&self, request: http::Request<Vec<u8>>) -> Result<http::Response<Vec<u8>>, TransportError> {
         let method = request.method().clone();
-        let request = reqwest::blocking::Request::try_from(request).map_err(error::from_reqwest)?;
+        let mut request = reqwest::blocking::Request::try_from(request).map_err(error::from_reqwest)?;
+        // reqwest's blocking client applies its own timeout to each read of the body; a deadline
+        // on the request bounds the whole call, body included.
+        *request.timeout_mut() = self.timeout;
         let mut response = self.inner.execute(request).map_err(error::from_reqwest)?;
         let headers = std::mem::take(response.headers_mut());
         let (status, version) = (response.status(), response.version());

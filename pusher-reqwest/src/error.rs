@@ -13,7 +13,7 @@ pub(crate) fn from_reqwest(error: reqwest::Error) -> TransportError {
     } else {
         TransportErrorKind::Other
     };
-    TransportError::new(kind, error)
+    TransportError::new(kind, error.without_url())
 }
 
 /// A reqwest client that could not be built (e.g. the TLS backend failed to initialize).

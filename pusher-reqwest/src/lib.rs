@@ -129,7 +129,7 @@ impl BuildHttpClient for ReqwestClient {
         let inner = configured!(reqwest::Client::builder(), options)
             .build()
             .map_err(error::building)?;
-        Ok(Self::from(inner).with_max_response_body(options.max_response_body))
+        Ok(Self::configured(inner, options))
     }
 }
 

@@ -6,9 +6,10 @@ use pusher_core::{TransportError, TransportErrorKind};
 
 /// Maps a ureq error to its kind, keeping it as the source.
 pub(crate) fn from_ureq(error: ureq::Error) -> TransportError {
-    let kind = match &error {
+    let kind = match error {
+        // The I/O error itself is the source, so that its kind reads in words.
+        ureq::Error::Io(io) => return TransportError::new(TransportErrorKind::of_io(&io), io),
         ureq::Error::Timeout(_) => TransportErrorKind::Timeout,
-        ureq::Error::Io(io) => TransportErrorKind::of_io(io),
         ureq::Error::HostNotFound
         | ureq::Error::ConnectionFailed
         | ureq::Error::ConnectProxyFailed(_)

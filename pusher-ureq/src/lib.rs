@@ -91,7 +91,8 @@ adapter_client! {
 impl UreqClient {
     /// A client with the [defaults](crate#defaults).
     pub fn new() -> Self {
-        Self::from(agent(&HttpOptions::default()))
+        let options = HttpOptions::default();
+        Self::configured(agent(&options), &options)
     }
 }
 
@@ -104,7 +105,7 @@ impl BuildHttpClient for UreqClient {
     /// None today: building a ureq agent cannot fail (TLS is set up on first use). The `Result`
     /// is the trait's, the same for every adapter.
     fn build_http_client(options: &HttpOptions) -> Result<Self, TransportError> {
-        Ok(Self::from(agent(options)).with_max_response_body(options.max_response_body))
+        Ok(Self::configured(agent(options), options))
     }
 }
 

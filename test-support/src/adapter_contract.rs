@@ -411,10 +411,20 @@ pub fn refused_is_connect<M: Mode>() {
         connect_timeout: Duration::from_secs(2),
         ..Options::default()
     });
-    let url = format!("http://{}/refused", dead_address());
+    let dead = dead_address();
+    let url = format!("http://{dead}{SIGNED_FAULT}");
     let start = Instant::now();
     let error = expect_err(client.send(get(&url)), "refused connection");
     assert_eq!(error.kind(), TransportErrorKind::Connect, "{error:?}");
+    // The cause in the stack's words: "connection refused" where the stack keeps the OS error
+    // (reqwest, ureq), curl's "Could not connect to server" where it does not (isahc).
+    let message = error.to_string();
+    let cause = message.strip_prefix(&format!("connecting to {dead} failed: "));
+    assert!(
+        cause.is_some_and(|cause| cause == "connection refused" || cause.contains("connect")),
+        "{message:?}"
+    );
+    assert_says_where_not_the_query(&error, &dead.to_string(), "refused connection");
     assert!(
         error.source().is_some(),
         "the underlying error is kept: {error:?}"
@@ -523,6 +533,190 @@ pub fn tracing_records_path_not_query<M: Mode>(crate_name: &str) {
     assert!(text.contains("error="), "the failure is recorded: {text}");
     assert!(text.contains("request failed"), "{text}");
     assert!(!text.contains("SECRET"), "{text}");
+}
+
+/// The settings of the network-fault checks: a 1 s deadline and a 64 KiB body cap.
+fn fault_options() -> Options {
+    Options {
+        timeout: Duration::from_secs(1),
+        connect_timeout: Duration::from_secs(1),
+        max_response_body: 64 * 1024,
+    }
+}
+
+/// The most a fault may add to the process's peak memory: far below the 100 MB some faults send,
+/// far above the 64 KiB cap and the stacks' own buffers.
+const FAULT_MEMORY: u64 = 32 * 1024 * 1024;
+
+/// The process's peak resident memory, in bytes, reset to the current size first when `reset`
+/// (Linux: `/proc/self/status` `VmHWM`, reset through `/proc/self/clear_refs`).
+#[cfg(target_os = "linux")]
+fn peak_memory(reset: bool) -> u64 {
+    if reset {
+        std::fs::write("/proc/self/clear_refs", "5").expect("reset the peak memory mark");
+    }
+    let status = std::fs::read_to_string("/proc/self/status").expect("read /proc/self/status");
+    let kib = status
+        .lines()
+        .find_map(|line| line.strip_prefix("VmHWM:"))
+        .and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+        .expect("VmHWM in /proc/self/status");
+    kib * 1024
+}
+
+/// A request target that carries a signed query, as the API's requests do.
+const SIGNED_FAULT: &str = "/fault?auth_key=KEYVALUE&auth_timestamp=1&auth_version=1.0\
+                            &body_md5=MD5VALUE&auth_signature=SIGNATUREVALUE";
+
+/// The error's message names the server and the request (method and path), and nothing in the
+/// error — message, `Debug`, any error in its source chain — holds the signed query.
+fn assert_says_where_not_the_query(error: &TransportError, authority: &str, what: &str) {
+    let message = error.to_string();
+    assert!(
+        message.contains(authority),
+        "{what}: {message:?} does not name {authority}"
+    );
+    if error.kind() != TransportErrorKind::Connect {
+        assert!(
+            message.contains("GET /fault"),
+            "{what}: {message:?} does not name the request"
+        );
+    }
+    let mut texts = vec![message, format!("{error:?}")];
+    let mut source = std::error::Error::source(error);
+    while let Some(inner) = source {
+        texts.push(inner.to_string());
+        texts.push(format!("{inner:?}"));
+        source = inner.source();
+    }
+    for text in texts {
+        for signed in [
+            "auth_key=",
+            "body_md5=",
+            "auth_signature=",
+            "KEYVALUE",
+            "MD5VALUE",
+            "SIGNATUREVALUE",
+        ] {
+            assert!(!text.contains(signed), "{what}: {signed:?} in {text:?}");
+        }
+    }
+}
+
+/// One network fault: the call ends in a `kind` error within the deadline plus 1 s, without
+/// growing memory much past the body cap, and the same client then works again.
+fn assert_fault<M: Mode>(behavior: Behavior, kind: TransportErrorKind, what: &str) {
+    let options = fault_options();
+    let client = M::build(&options);
+    let server = TestServer::start(Behavior::ok("warm"));
+    expect_ok(client.send(get(&server.url("/warm"))), "warm-up");
+    server.set_behavior(behavior);
+    #[cfg(target_os = "linux")]
+    let before = peak_memory(true);
+    let start = Instant::now();
+    let error = expect_err(client.send(get(&server.url(SIGNED_FAULT))), what);
+    let elapsed = start.elapsed();
+    assert_eq!(error.kind(), kind, "{what}: {error:?}");
+    assert_says_where_not_the_query(&error, &server.addr().to_string(), what);
+    assert!(
+        elapsed <= options.timeout + Duration::from_secs(1),
+        "{what}: the call took {elapsed:?}, more than the {:?} deadline plus 1 s",
+        options.timeout
+    );
+    #[cfg(target_os = "linux")]
+    {
+        let grown = peak_memory(false).saturating_sub(before);
+        assert!(
+            grown < FAULT_MEMORY,
+            "{what}: peak memory grew by {grown} bytes with a {} byte cap",
+            options.max_response_body
+        );
+    }
+    assert_recovers(&server, &client, what);
+}
+
+/// Headers, then nothing: `Timeout` within the deadline.
+pub fn silence_after_headers_times_out<M: Mode>() {
+    assert_fault::<M>(
+        Behavior::HeadersThenSilence,
+        TransportErrorKind::Timeout,
+        "silence after the headers",
+    );
+}
+
+/// A chunked body trickling one byte every 250 ms, without end: `Timeout` within the deadline.
+pub fn endless_trickle_times_out<M: Mode>() {
+    assert_fault::<M>(
+        Behavior::Trickle { content_length: None },
+        TransportErrorKind::Timeout,
+        "an endless trickled body",
+    );
+}
+
+/// A 100-byte body (under the cap) trickling one byte every 250 ms, which would take 25 s:
+/// `Timeout` within the deadline.
+pub fn trickle_under_the_cap_times_out<M: Mode>() {
+    assert_fault::<M>(
+        Behavior::Trickle {
+            content_length: Some(100),
+        },
+        TransportErrorKind::Timeout,
+        "a trickled body under the cap",
+    );
+}
+
+/// 1 MiB of response headers: an error, not a hang or a buffer of that size.
+pub fn huge_headers_are_refused<M: Mode>() {
+    assert_fault::<M>(
+        Behavior::HugeHeaders,
+        TransportErrorKind::Other,
+        "1 MiB of headers",
+    );
+}
+
+/// A 100 MB chunked body: `BodyTooLarge`, read no further than the cap.
+pub fn large_chunked_body_is_capped<M: Mode>() {
+    assert_fault::<M>(
+        Behavior::Large {
+            length: 100 * 1024 * 1024,
+            chunked: true,
+        },
+        TransportErrorKind::BodyTooLarge,
+        "a 100 MB chunked body",
+    );
+}
+
+/// A 100 MB body announced by `Content-Length`: `BodyTooLarge`, refused before it is read.
+pub fn large_content_length_is_capped<M: Mode>() {
+    assert_fault::<M>(
+        Behavior::Large {
+            length: 100 * 1024 * 1024,
+            chunked: false,
+        },
+        TransportErrorKind::BodyTooLarge,
+        "a 100 MB content-length",
+    );
+}
+
+/// A reset in the middle of the body, a garbage status line and silence before the headers,
+/// under the faults' deadline and cap: typed errors in time, then recovery.
+pub fn other_faults_are_typed_and_bounded<M: Mode>() {
+    assert_fault::<M>(Behavior::Reset, TransportErrorKind::Other, "a reset");
+    assert_fault::<M>(
+        Behavior::CloseMidResponse,
+        TransportErrorKind::Other,
+        "a close mid-body",
+    );
+    assert_fault::<M>(
+        Behavior::Malformed,
+        TransportErrorKind::Other,
+        "a garbage status line",
+    );
+    assert_fault::<M>(
+        Behavior::Hang,
+        TransportErrorKind::Timeout,
+        "silence before the headers",
+    );
 }
 
 /// A 3xx comes back as a response: the client follows no redirect.
@@ -711,6 +905,41 @@ macro_rules! adapter_contract {
         #[test]
         fn tracing_records_path_not_query() {
             $crate::adapter_contract::tracing_records_path_not_query::<$mode>(env!("CARGO_PKG_NAME"));
+        }
+
+        #[test]
+        fn silence_after_headers_times_out() {
+            $crate::adapter_contract::silence_after_headers_times_out::<$mode>();
+        }
+
+        #[test]
+        fn endless_trickle_times_out() {
+            $crate::adapter_contract::endless_trickle_times_out::<$mode>();
+        }
+
+        #[test]
+        fn trickle_under_the_cap_times_out() {
+            $crate::adapter_contract::trickle_under_the_cap_times_out::<$mode>();
+        }
+
+        #[test]
+        fn huge_headers_are_refused() {
+            $crate::adapter_contract::huge_headers_are_refused::<$mode>();
+        }
+
+        #[test]
+        fn large_chunked_body_is_capped() {
+            $crate::adapter_contract::large_chunked_body_is_capped::<$mode>();
+        }
+
+        #[test]
+        fn large_content_length_is_capped() {
+            $crate::adapter_contract::large_content_length_is_capped::<$mode>();
+        }
+
+        #[test]
+        fn other_faults_are_typed_and_bounded() {
+            $crate::adapter_contract::other_faults_are_typed_and_bounded::<$mode>();
         }
 
         #[test]

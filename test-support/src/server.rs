@@ -57,7 +57,32 @@ pub enum Behavior {
     CloseMidResponse,
     /// Reads the request and answers with bytes that are not HTTP, then closes the connection.
     Malformed,
+    /// Answers a head promising a 1000-byte body, then sends nothing more and holds the
+    /// connection until the client closes it.
+    HeadersThenSilence,
+    /// Answers 200 and sends the body one byte every [`TRICKLE`]: `content_length` bytes
+    /// announced with `content-length`, or, when `None`, an endless chunked body.
+    Trickle {
+        /// The announced length, or `None` for an endless chunked body.
+        content_length: Option<u64>,
+    },
+    /// Answers 200 with [`HUGE_HEADERS`] bytes of header lines before a short body.
+    HugeHeaders,
+    /// Answers 200 with a body of `length` bytes (a multiple of 16 KiB), announced with
+    /// `content-length`, or sent chunked when `chunked`.
+    Large {
+        /// How many body bytes are sent.
+        length: u64,
+        /// Whether the body is sent chunked (else with `content-length`).
+        chunked: bool,
+    },
 }
+
+/// How often [`Behavior::Trickle`] sends a byte.
+pub const TRICKLE: Duration = Duration::from_millis(250);
+
+/// How many bytes of header lines [`Behavior::HugeHeaders`] sends.
+pub const HUGE_HEADERS: usize = 1024 * 1024;
 
 impl Behavior {
     /// [`Behavior::Respond`] with `status`, `headers` and `body`.
@@ -355,13 +380,28 @@ impl Conn<'_> {
         Ok(())
     }
 
-    fn stream_forever(&mut self, head: &[u8], piece: &[u8], body_len: usize) -> io::Result<()> {
+    /// Writes `head`, then `piece` (carrying `body_len` body bytes) until `limit` body bytes
+    /// were sent or the client leaves.
+    fn stream(&mut self, head: &[u8], piece: &[u8], body_len: usize, limit: u64) -> io::Result<()> {
         self.write(head)?;
         let mut sent = 0u64;
-        while sent < ENDLESS_LIMIT {
+        while sent < limit {
             self.write(piece)?;
-            sent += piece.len() as u64;
+            sent += body_len as u64;
             self.shared.streamed.fetch_add(body_len as u64, Ordering::SeqCst);
+        }
+        Ok(())
+    }
+
+    /// Writes `head`, then `piece` every [`TRICKLE`], `count` times (forever when `None`).
+    fn trickle(&mut self, head: &[u8], piece: &[u8], count: Option<u64>) -> io::Result<()> {
+        self.write(head)?;
+        let mut sent = 0u64;
+        while count.is_none_or(|count| sent < count) {
+            thread::sleep(TRICKLE);
+            self.write(piece)?;
+            sent += 1;
+            self.shared.streamed.fetch_add(1, Ordering::SeqCst);
         }
         Ok(())
     }
@@ -380,6 +420,14 @@ impl Conn<'_> {
             }
         }
     }
+}
+
+/// One chunk of a chunked body: `len` bytes of `x`, framed.
+fn chunk(len: usize) -> Vec<u8> {
+    let mut chunk = format!("{len:x}\r\n").into_bytes();
+    chunk.extend(std::iter::repeat_n(b'x', len));
+    chunk.extend_from_slice(b"\r\n");
+    chunk
 }
 
 fn reason(status: u16) -> &'static str {
@@ -449,17 +497,14 @@ fn serve(stream: TcpStream, shared: &Shared) -> io::Result<()> {
             Behavior::EndlessChunked => {
                 let head = b"HTTP/1.1 200 OK\r\ncontent-type: application/octet-stream\r\n\
                              transfer-encoding: chunked\r\n\r\n";
-                let mut piece = format!("{PIECE:x}\r\n").into_bytes();
-                piece.extend(std::iter::repeat_n(b'x', PIECE));
-                piece.extend_from_slice(b"\r\n");
-                return conn.stream_forever(head, &piece, PIECE);
+                return conn.stream(head, &chunk(PIECE), PIECE, ENDLESS_LIMIT);
             }
             Behavior::HugeContentLength => {
                 let head = format!(
                     "HTTP/1.1 200 OK\r\ncontent-type: application/octet-stream\r\ncontent-length: {}\r\n\r\n",
                     1u64 << 40
                 );
-                return conn.stream_forever(head.as_bytes(), &[0u8; PIECE], PIECE);
+                return conn.stream(head.as_bytes(), &[0u8; PIECE], PIECE, ENDLESS_LIMIT);
             }
             Behavior::CloseMidResponse => {
                 conn.write(b"HTTP/1.1 200 OK\r\ncontent-length: 1000\r\n\r\nonly a few bytes")?;
@@ -470,6 +515,41 @@ fn serve(stream: TcpStream, shared: &Shared) -> io::Result<()> {
                 conn.write(b"this is not HTTP at all\r\n\x01\x02\x03\r\n\r\n")?;
                 let _ = conn.stream.shutdown(Shutdown::Both);
                 return Ok(());
+            }
+            Behavior::HeadersThenSilence => {
+                conn.write(b"HTTP/1.1 200 OK\r\ncontent-length: 1000\r\n\r\n")?;
+                return conn.hang();
+            }
+            Behavior::Trickle { content_length } => {
+                return match content_length {
+                    Some(length) => {
+                        let head = format!("HTTP/1.1 200 OK\r\ncontent-length: {length}\r\n\r\n");
+                        conn.trickle(head.as_bytes(), b"x", Some(length))
+                    }
+                    None => {
+                        let head = b"HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n";
+                        conn.trickle(head, &chunk(1), None)
+                    }
+                };
+            }
+            Behavior::HugeHeaders => {
+                let mut head = b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\n".to_vec();
+                let line = format!("x-filler: {}\r\n", "f".repeat(1000));
+                while head.len() < HUGE_HEADERS {
+                    head.extend_from_slice(line.as_bytes());
+                }
+                head.extend_from_slice(b"\r\nok");
+                conn.write(&head)?;
+            }
+            Behavior::Large { length, chunked } => {
+                return if chunked {
+                    let head = b"HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n";
+                    conn.stream(head, &chunk(PIECE), PIECE, length)?;
+                    conn.write(b"0\r\n\r\n")
+                } else {
+                    let head = format!("HTTP/1.1 200 OK\r\ncontent-length: {length}\r\n\r\n");
+                    conn.stream(head.as_bytes(), &[b'x'; PIECE], PIECE, length)
+                };
             }
             Behavior::Reset => unreachable!("handled before reading the request"),
         }

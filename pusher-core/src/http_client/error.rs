@@ -3,6 +3,7 @@
 
 use std::fmt;
 use std::io;
+use std::time::Duration;
 
 /// What kind of failure a [`TransportError`] is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -52,15 +53,68 @@ struct BodyTooLarge {
     limit: usize,
 }
 
+/// Where a request went: its method, the server's host and port, and the path. Never the query,
+/// which carries the signature.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RequestTarget {
+    method: http::Method,
+    authority: String,
+    path: String,
+}
+
+impl RequestTarget {
+    /// The target of `request`; the port is the scheme's default when the URI names none.
+    pub fn of<B>(request: &http::Request<B>) -> Self {
+        let uri = request.uri();
+        let host = uri.host().unwrap_or_default();
+        let port = uri.port_u16().unwrap_or(match uri.scheme_str() {
+            Some("http") => 80,
+            _ => 443,
+        });
+        Self {
+            method: request.method().clone(),
+            authority: format!("{host}:{port}"),
+            path: uri.path().to_owned(),
+        }
+    }
+
+    /// The request's method.
+    pub fn method(&self) -> &http::Method {
+        &self.method
+    }
+
+    /// The server's `host:port`.
+    pub fn authority(&self) -> &str {
+        &self.authority
+    }
+
+    /// The request's path, without the query.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+}
+
+impl fmt::Display for RequestTarget {
+    /// `METHOD /path`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.method, self.path)
+    }
+}
+
 /// The HTTP client could not complete the exchange. Raised by HTTP client adapters.
 ///
-/// The underlying error is kept as the [`source`](std::error::Error::source).
-#[derive(Debug, thiserror::Error)]
-#[error("{kind}")]
+/// Its message says what failed and where, in words: `connecting to 127.0.0.1:7 failed:
+/// connection refused`, `no complete response from api-eu.pusher.com:443 within 5 s (POST
+/// /apps/123/events)`, `the response body from 127.0.0.1:6001 exceeds the limit of 8388608 bytes
+/// (GET /apps/1/channels)`. The method and path, yes; the query string (which carries the
+/// signature), never. The underlying error is kept as the
+/// [`source`](std::error::Error::source), with no URL in it. `Debug` shows the kind, the message
+/// and the source's message, so that a `main` returning this error prints something to act on.
 pub struct TransportError {
     kind: TransportErrorKind,
-    #[source]
     source: Option<BoxError>,
+    target: Option<RequestTarget>,
+    timeout: Option<Duration>,
 }
 
 impl TransportError {
@@ -69,12 +123,19 @@ impl TransportError {
         Self {
             kind,
             source: Some(source.into()),
+            target: None,
+            timeout: None,
         }
     }
 
     /// A transport error of `kind` with no underlying error.
     pub fn from_kind(kind: TransportErrorKind) -> Self {
-        Self { kind, source: None }
+        Self {
+            kind,
+            source: None,
+            target: None,
+            timeout: None,
+        }
     }
 
     /// A [`BodyTooLarge`](TransportErrorKind::BodyTooLarge) error: the response body is over
@@ -101,6 +162,21 @@ impl TransportError {
         }
     }
 
+    /// The same error, saying which request failed (kept if one was already said).
+    #[must_use]
+    pub fn with_target(mut self, target: RequestTarget) -> Self {
+        self.target.get_or_insert(target);
+        self
+    }
+
+    /// The same error, saying which whole-request deadline the client held (for a
+    /// [`Timeout`](TransportErrorKind::Timeout), the message says "within" it).
+    #[must_use]
+    pub fn with_timeout(mut self, timeout: Option<Duration>) -> Self {
+        self.timeout = self.timeout.or(timeout);
+        self
+    }
+
     /// The kind of failure.
     pub fn kind(&self) -> TransportErrorKind {
         self.kind
@@ -109,6 +185,127 @@ impl TransportError {
     /// Whether the failure was a timeout.
     pub fn is_timeout(&self) -> bool {
         self.kind == TransportErrorKind::Timeout
+    }
+
+    /// The request that failed, when the client said.
+    pub fn target(&self) -> Option<&RequestTarget> {
+        self.target.as_ref()
+    }
+
+    /// What caused the failure, in words: the kind of the innermost I/O error when there is one
+    /// that says it plainly, else the innermost error's message.
+    fn cause(&self) -> Option<String> {
+        let mut next = self
+            .source
+            .as_deref()
+            .map(|e| e as &(dyn std::error::Error + 'static));
+        let mut innermost = None;
+        while let Some(error) = next {
+            if let Some(words) = error.downcast_ref::<io::Error>().and_then(io_in_words) {
+                return Some(words.to_owned());
+            }
+            innermost = Some(error);
+            next = error.source();
+        }
+        innermost.map(|error| error.to_string())
+    }
+
+    fn limit(&self) -> Option<usize> {
+        let source = self.source.as_deref()?;
+        source.downcast_ref::<BodyTooLarge>().map(|b| b.limit)
+    }
+}
+
+/// An I/O error kind as a person would say it, for the kinds that say it all.
+fn io_in_words(error: &io::Error) -> Option<&'static str> {
+    Some(match error.kind() {
+        io::ErrorKind::ConnectionRefused => "connection refused",
+        io::ErrorKind::ConnectionReset => "connection reset by the server",
+        io::ErrorKind::ConnectionAborted => "connection aborted",
+        io::ErrorKind::HostUnreachable => "host unreachable",
+        io::ErrorKind::NetworkUnreachable => "network unreachable",
+        io::ErrorKind::AddrNotAvailable => "address not available",
+        io::ErrorKind::TimedOut => "timed out",
+        io::ErrorKind::UnexpectedEof => "the connection closed before the response was complete",
+        _ => return None,
+    })
+}
+
+/// A duration as a person would say it: `5 s`, `1.5 s`, `300 ms`.
+struct InWords(Duration);
+
+impl fmt::Display for InWords {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let millis = self.0.as_millis();
+        if millis < 1000 {
+            write!(f, "{millis} ms")
+        } else if millis.is_multiple_of(1000) {
+            write!(f, "{} s", millis / 1000)
+        } else {
+            write!(f, "{} s", self.0.as_secs_f64())
+        }
+    }
+}
+
+impl fmt::Display for TransportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let Some(target) = &self.target else {
+            write!(f, "{}", self.kind)?;
+            return match self.cause() {
+                Some(cause) if self.kind != TransportErrorKind::BodyTooLarge => write!(f, ": {cause}"),
+                _ => Ok(()),
+            };
+        };
+        let host = target.authority();
+        match self.kind {
+            TransportErrorKind::Connect => {
+                write!(f, "connecting to {host} failed")?;
+                match self.cause() {
+                    Some(cause) => write!(f, ": {cause}"),
+                    None => Ok(()),
+                }
+            }
+            TransportErrorKind::Timeout => match self.timeout {
+                Some(timeout) => write!(
+                    f,
+                    "no complete response from {host} within {} ({target})",
+                    InWords(timeout)
+                ),
+                None => write!(f, "no complete response from {host} in time ({target})"),
+            },
+            TransportErrorKind::BodyTooLarge => match self.limit() {
+                Some(limit) => write!(
+                    f,
+                    "the response body from {host} exceeds the limit of {limit} bytes ({target})"
+                ),
+                None => write!(f, "the response body from {host} is too large ({target})"),
+            },
+            TransportErrorKind::Other => {
+                write!(f, "the HTTP exchange with {host} failed")?;
+                if let Some(cause) = self.cause() {
+                    write!(f, ": {cause}")?;
+                }
+                write!(f, " ({target})")
+            }
+        }
+    }
+}
+
+impl fmt::Debug for TransportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TransportError")
+            .field("kind", &self.kind)
+            .field("message", &self.to_string())
+            .field("source", &self.source.as_ref().map(ToString::to_string))
+            .finish()
+    }
+}
+
+impl std::error::Error for TransportError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source
+            .as_deref()
+            .map(|e| e as &(dyn std::error::Error + 'static))
     }
 }
 

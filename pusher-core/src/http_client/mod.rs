@@ -23,7 +23,7 @@
 //! | what an adapter raises | [`error`]: [`TransportError`], [`TransportErrorKind`] |
 //! | reading a response body under the cap, the `Content-Length` check | [`body`]: [`CappedBody`] |
 //! | an adapter's client type with its common constructors | [`adapter_client!`](crate::http_client::adapter_client) |
-//! | the `tracing` span of one request (feature `tracing`) | [`traced!`](crate::http_client::traced), [`trace`] |
+//! | the `tracing` span of one request (feature `tracing`) | [`traced!`](crate::http_client::traced), `trace` |
 
 mod adapter;
 pub mod body;
@@ -37,7 +37,7 @@ use std::future::Future;
 use std::pin::Pin;
 
 pub use body::CappedBody;
-pub use error::{TransportError, TransportErrorKind};
+pub use error::{RequestTarget, TransportError, TransportErrorKind};
 pub use options::{BuildHttpClient, HttpClientBuilder, HttpOptions};
 
 #[doc(inline)]
