@@ -96,6 +96,13 @@ impl MasterKey {
     }
 }
 
+impl From<[u8; 32]> for MasterKey {
+    /// The raw 32-byte key.
+    fn from(key: [u8; 32]) -> Self {
+        Self(key)
+    }
+}
+
 impl fmt::Debug for MasterKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("MasterKey([redacted])")
@@ -433,9 +440,10 @@ macro_rules! config_settings {
                 builder.master_key = Some(crate::config::MasterKey::from_base64(encoded));
             }
 
-            /// The master key for end-to-end encrypted channels.
-            fn encryption_master_key(builder, key: crate::config::MasterKey) {
-                builder.master_key = Some(Ok(key));
+            /// The master key for end-to-end encrypted channels: a
+            /// [`MasterKey`](crate::config::MasterKey) or its 32 raw bytes.
+            fn encryption_master_key(builder, key: impl Into<crate::config::MasterKey>) {
+                builder.master_key = Some(Ok(key.into()));
             }
 
             /// The ceiling on an event's `data` size as sent (default

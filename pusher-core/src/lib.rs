@@ -51,7 +51,7 @@ pub mod signing;
 pub mod sources;
 pub mod webhook;
 
-pub use client::{PUSHER_URL_ENV, Pusher, PusherBuilder};
+pub use client::{IntoBatchEvent, IntoChannels, PUSHER_URL_ENV, Pusher, PusherBuilder, TriggerOptions};
 pub use config::{Config, ConfigBuilder, MasterKey, Scheme};
 pub use error::{
     AuthError, BuildError, ConfigError, DecryptError, Error, RandomError, RequestError, ResponseError,

@@ -11,7 +11,7 @@ use std::time::Duration;
 use pusher_core::api::{BatchEvent, ChannelAttribute, EventData};
 use pusher_core::{
     Blocking, Config, Error, NONCE_LEN, Pusher, RandomError, RequestError, ResponseErrorKind, TransportError,
-    TransportErrorKind,
+    TransportErrorKind, TriggerOptions,
 };
 use serde_json::json;
 
@@ -83,7 +83,12 @@ fn blocking_calls_reach_the_right_endpoints() {
     let (pusher, seen) = recording(200, r#"{"occupied":true,"channels":{},"users":[]}"#);
     pusher.trigger(["a", "b"], "e", &json!(1)).unwrap();
     pusher
-        .trigger_excluding(["a"], "e", &EventData::encoded("raw"), "1.2")
+        .trigger_with(
+            "a",
+            "e",
+            &EventData::encoded("raw"),
+            TriggerOptions::new().socket_id("1.2"),
+        )
         .unwrap();
     pusher
         .trigger_batch([BatchEvent::new(
@@ -134,7 +139,9 @@ fn invalid_input_never_reaches_the_server() {
     let cases: Vec<Result<(), Error>> = vec![
         pusher.trigger(["bad channel"], "e", &1).map(drop),
         pusher.trigger(["a"], "", &1).map(drop),
-        pusher.trigger_excluding(["a"], "e", &1, "1.1:evil").map(drop),
+        pusher
+            .trigger_with("a", "e", &1, TriggerOptions::new().socket_id("1.1:evil"))
+            .map(drop),
         pusher.send_to_user("bad user", "e", &1).map(drop),
         pusher.channel("", &[]).map(drop),
         pusher.presence_users("a b").map(drop),
@@ -283,14 +290,14 @@ fn auth_and_webhooks_through_the_client() {
     let auth = pusher.authorize_channel("1.2", "private-encrypted-a").unwrap();
     assert!(auth.shared_secret.is_some());
     let auth = pusher
-        .authorize_presence_channel("1.2", "presence-a", "u1", Some(&json!({"n": 1})))
+        .authorize_presence_channel("1.2", "presence-a", "u1", &json!({"n": 1}))
         .unwrap();
     assert_eq!(
         auth.channel_data.as_deref(),
         Some(r#"{"user_id":"u1","user_info":{"n":1}}"#)
     );
     let auth = pusher
-        .authorize_presence_channel::<()>("1.2", "presence-a", "u1", None)
+        .authorize_presence_channel("1.2", "presence-a", "u1", &())
         .unwrap();
     assert_eq!(auth.channel_data.as_deref(), Some(r#"{"user_id":"u1"}"#));
     assert!(pusher.authorize_channel("1.2:x", "private-a").is_err());
@@ -303,6 +310,18 @@ fn auth_and_webhooks_through_the_client() {
     let signature = pusher_core::signing::hmac_sha256_hex(b"secret", body);
     headers.insert("x-pusher-signature", signature.parse().unwrap());
     assert_eq!(pusher.verify_webhook(&headers, body).unwrap().events.len(), 1);
+    let mut request = http::Request::new(body.to_vec());
+    *request.headers_mut() = headers.clone();
+    assert_eq!(pusher.verify_webhook_request(&request).unwrap().events.len(), 1);
+    assert_eq!(
+        pusher
+            .verify_webhook_parts("key", &signature, body)
+            .unwrap()
+            .events
+            .len(),
+        1
+    );
+    assert!(pusher.verify_webhook_parts("key", &signature, b"{}").is_err());
     // The client's clock decides staleness.
     let late = pusher.clone().with_clock(|| Duration::from_secs(1_600_000_301));
     assert!(late.verify_webhook(&headers, body).is_err());
@@ -446,4 +465,96 @@ fn from_env_reads_pusher_url() {
     };
     run(Some("https://k:s@example.com/apps/12"), "12");
     run(None, "missing");
+}
+
+#[test]
+fn one_channel_is_a_plain_string_and_options_come_in_one_call() {
+    let (pusher, seen) = recording(200, r#"{"channels":{"presence-a":{"user_count":3}}}"#);
+    pusher.trigger("news", "e", &1).unwrap();
+    pusher.trigger(String::from("news"), "e", &1).unwrap();
+    pusher.trigger(vec!["a", "b"], "e", &1).unwrap();
+    let answer = pusher
+        .trigger_with(
+            "presence-a",
+            "e",
+            &1,
+            TriggerOptions::new()
+                .socket_id("1.2")
+                .info([ChannelAttribute::UserCount]),
+        )
+        .unwrap();
+    assert_eq!(answer.channels["presence-a"].user_count, Some(3));
+    let bodies: Vec<serde_json::Value> = seen
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|r| serde_json::from_slice(r.body()).unwrap())
+        .collect();
+    assert_eq!(bodies[0]["channels"], json!(["news"]));
+    assert_eq!(bodies[2]["channels"], json!(["a", "b"]));
+    assert_eq!(bodies[3]["socket_id"], "1.2");
+    assert_eq!(bodies[3]["info"], "user_count");
+}
+
+#[test]
+fn a_batch_from_plain_strings_names_its_bad_event() {
+    let (pusher, seen) = recording(200, "{}");
+    pusher
+        .trigger_batch([("a", "e", &json!(1)), ("b", "f", &json!(2))])
+        .unwrap();
+    let body: serde_json::Value = serde_json::from_slice(seen.lock().unwrap()[0].body()).unwrap();
+    assert_eq!(body["batch"][1]["channel"], "b");
+    let error = pusher
+        .trigger_batch([("a", "e", &1), ("b", "e", &2), ("bad channel", "e", &3)])
+        .unwrap_err();
+    assert!(
+        matches!(error, Error::Request(RequestError::InBatch { index: 2, .. })),
+        "{error:?}"
+    );
+    assert!(
+        error
+            .to_string()
+            .starts_with("event 2 of the batch: invalid channel name"),
+        "{error}"
+    );
+    assert_eq!(seen.lock().unwrap().len(), 1, "nothing sent for the bad batch");
+}
+
+#[test]
+fn the_auth_endpoints_answer_pusher_js_in_one_call() {
+    let (pusher, _) = recording(200, "{}");
+    let user = pusher_core::auth::UserData::new("ada".parse().unwrap())
+        .user_info(&json!({"name": "Ada"}))
+        .unwrap();
+    let allowed = |channel: &pusher_core::ChannelName| channel.as_str() != "private-admin";
+    let response = pusher.channel_auth_endpoint(b"socket_id=1.2&channel_name=presence-room", &user, allowed);
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["content-type"], "application/json");
+    let answer: serde_json::Value = serde_json::from_slice(response.body()).unwrap();
+    assert_eq!(
+        answer["channel_data"],
+        r#"{"user_id":"ada","user_info":{"name":"Ada"}}"#
+    );
+    assert!(answer["auth"].as_str().unwrap().starts_with("key:"));
+
+    let response = pusher.channel_auth_endpoint(b"socket_id=1.2&channel_name=private-admin", &user, allowed);
+    assert_eq!(response.status(), 403);
+    assert_eq!(
+        String::from_utf8_lossy(response.body()),
+        "user ada may not subscribe to private-admin"
+    );
+    let response = pusher.channel_auth_endpoint(b"channel_name=private-a", &user, allowed);
+    assert_eq!(response.status(), 400);
+    assert_eq!(
+        String::from_utf8_lossy(response.body()),
+        "the auth request has no socket_id"
+    );
+    let response = pusher.channel_auth_endpoint(b"socket_id=1.2&channel_name=news", &user, allowed);
+    assert_eq!(response.status(), 403, "a public channel is not authorized");
+
+    let response = pusher.user_auth_endpoint(b"socket_id=1.2", &user);
+    assert_eq!(response.status(), 200);
+    let answer: serde_json::Value = serde_json::from_slice(response.body()).unwrap();
+    assert_eq!(answer["user_data"], r#"{"id":"ada","user_info":{"name":"Ada"}}"#);
+    assert_eq!(pusher.user_auth_endpoint(b"", &user).status(), 400);
 }

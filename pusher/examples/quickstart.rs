@@ -94,8 +94,7 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
     );
     let mut ada = Subscriber::connect(&ws_url).await?;
     let info = serde_json::json!({"name": "Ada Lovelace"});
-    let auth =
-        pusher.authorize_presence_channel(ada.socket_id(), "presence-quickstart", "ada", Some(&info))?;
+    let auth = pusher.authorize_presence_channel(ada.socket_id(), "presence-quickstart", "ada", &info)?;
     println!("   auth endpoint response: {}", serde_json::to_string(&auth)?);
     let subscription = ada
         .subscribe_with_auth("presence-quickstart", &auth.auth, auth.channel_data.as_deref())

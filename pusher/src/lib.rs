@@ -1,14 +1,21 @@
 #![doc = include_str!("../README.md")]
 
+/// The `http` crate, whose types webhook verification and the auth endpoints take and return.
+pub use http;
 pub use pusher_core;
+pub use pusher_core::api::{ChannelAttribute, EventData};
+pub use pusher_core::auth::{ChannelAuthRequest, UserAuthRequest, UserData};
+pub use pusher_core::webhook::{Webhook, WebhookEvent};
 pub use pusher_core::{
     AsyncHttpClient, AuthError, Blocking, BuildError, BuildHttpClient, ChannelKind, ChannelName, Clock,
     Config, ConfigBuilder, ConfigError, DecryptError, Error, EventName, HttpClient, HttpClientBuilder,
-    HttpOptions, MasterKey, NonceSource, PUSHER_URL_ENV, PusherBuilder, RandomError, RequestError,
-    ResponseError, ResponseErrorKind, Scheme, SocketId, TransportError, TransportErrorKind, UserId,
-    ValidationError, ValueKind, WebhookError,
+    HttpOptions, IntoBatchEvent, IntoChannels, MasterKey, NonceSource, PUSHER_URL_ENV, PusherBuilder,
+    RandomError, RequestError, ResponseError, ResponseErrorKind, Scheme, SocketId, TransportError,
+    TransportErrorKind, TriggerOptions, UserId, ValidationError, ValueKind, WebhookError,
 };
 pub use pusher_core::{api, auth, config, encryption, error, http_client, limits, names, signing, webhook};
+/// The `serde_json` crate, for the `json!` data the examples send.
+pub use serde_json;
 
 #[cfg(feature = "isahc")]
 pub use pusher_isahc;

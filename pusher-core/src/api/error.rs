@@ -21,6 +21,14 @@ pub enum RequestError {
         /// The limit.
         max: usize,
     },
+    /// An event of a batch is invalid.
+    #[error("event {index} of the batch: {error}")]
+    InBatch {
+        /// The event's index in the batch, from 0.
+        index: usize,
+        /// What is wrong with it.
+        error: Box<RequestError>,
+    },
     /// A batch holds no event.
     #[error("a batch must hold at least one event")]
     NoEvents,

@@ -12,7 +12,7 @@
 //!     Ok(http::Response::new(b"{}".to_vec()))
 //! });
 //! let pusher = Pusher::new(Config::new("1", "key", "secret")?, http);
-//! pusher.trigger(["my-channel"], "my-event", &serde_json::json!({"message": "hello"}))?;
+//! pusher.trigger("my-channel", "my-event", &serde_json::json!({"message": "hello"}))?;
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
@@ -23,23 +23,26 @@ use serde::Serialize;
 
 use crate::api::RequestError;
 use crate::api::{
-    BatchEvent, BatchResponse, ChannelAttribute, ChannelState, ChannelsList, GetChannel, GetPresenceUsers,
-    ListChannels, Notification, NotifyResponse, Operation, PresenceUsers, RequestContext,
-    TerminateUserConnections, TerminateUserConnectionsResponse, ToEventData, Trigger, TriggerBatch,
-    TriggerResponse,
+    BatchResponse, ChannelAttribute, ChannelState, ChannelsList, GetChannel, GetPresenceUsers, ListChannels,
+    Notification, NotifyResponse, Operation, PresenceUsers, RequestContext, TerminateUserConnections,
+    TerminateUserConnectionsResponse, ToEventData, Trigger, TriggerBatch, TriggerResponse,
 };
-use crate::auth::AuthError;
-use crate::auth::{self, ChannelAuthorization, PresenceMember, UserAuthentication};
+use crate::auth::{
+    self, AuthError, ChannelAuthRequest, ChannelAuthorization, PresenceMember, UserAuthRequest,
+    UserAuthentication, UserData,
+};
 use crate::config::Config;
 use crate::error::Error;
 use crate::http_client::{AsyncHttpClient, Blocking, HttpClient};
-use crate::names::{ChannelName, EventName, SocketId, UserId};
+use crate::names::{ChannelName, EventName, UserId};
 use crate::sources::{Clock, NonceSource};
 use crate::webhook::WebhookError;
 use crate::webhook::{Webhook, WebhookVerifier};
 
+mod arguments;
 mod builder;
 
+pub use arguments::{IntoBatchEvent, IntoChannels, TriggerOptions};
 pub use builder::{BuildError, PUSHER_URL_ENV, PusherBuilder};
 
 /// A Pusher Channels client over the HTTP client `C`. Cheap to clone when `C` is.
@@ -135,23 +138,21 @@ impl<C> Pusher<C> {
         auth::authorize_channel(&self.config, &socket_id.parse()?, &channel.parse()?)
     }
 
-    /// Authorizes a subscription to a `presence-` channel as `user_id`, with optional `user_info`.
+    /// Authorizes a subscription to a `presence-` channel as `user_id`, with `user_info` (any
+    /// serializable value; `&()` for none).
     pub fn authorize_presence_channel<T: Serialize + ?Sized>(
         &self,
         socket_id: &str,
         channel: &str,
         user_id: &str,
-        user_info: Option<&T>,
+        user_info: &T,
     ) -> Result<ChannelAuthorization, AuthError> {
-        let mut member = PresenceMember::new(user_id.parse()?);
-        if let Some(info) = user_info {
-            member = member.user_info(info)?;
-        }
+        let member = PresenceMember::new(user_id.parse()?).user_info(user_info)?;
         auth::authorize_presence_channel(&self.config, &socket_id.parse()?, &channel.parse()?, &member)
     }
 
     /// Authenticates a user sign-in; `user_data` is a JSON object with a string `id`
-    /// (see [`UserData`](crate::auth::UserData)).
+    /// (see [`UserData`]).
     pub fn authenticate_user<T: Serialize + ?Sized>(
         &self,
         socket_id: &str,
@@ -160,9 +161,92 @@ impl<C> Pusher<C> {
         auth::authenticate_user(&self.config, &socket_id.parse()?, user_data)
     }
 
+    /// Answers a channel-authorization request from pusher-js for the signed-in `user`: see
+    /// [`auth::authorize`].
+    pub fn authorize(
+        &self,
+        request: &ChannelAuthRequest,
+        user: &UserData,
+    ) -> Result<ChannelAuthorization, AuthError> {
+        auth::authorize(&self.config, request, user)
+    }
+
+    /// Answers a user-authentication request from pusher-js: see [`auth::authenticate`].
+    pub fn authenticate(
+        &self,
+        request: &UserAuthRequest,
+        user: &UserData,
+    ) -> Result<UserAuthentication, AuthError> {
+        auth::authenticate(&self.config, request, user)
+    }
+
+    /// The whole channel-authorization endpoint pusher-js calls, for any web framework: reads
+    /// the form body it posted, asks `may_subscribe` whether the signed-in `user` may subscribe to
+    /// the channel, and answers — `200` with the JSON pusher-js expects, `403` when
+    /// `may_subscribe` says no, `400` when the request is not what pusher-js sends (the body
+    /// then says why, in words).
+    ///
+    /// ```
+    /// # use pusher_core::{Blocking, Config, Pusher, TransportError};
+    /// use pusher_core::auth::UserData;
+    ///
+    /// # let pusher = Pusher::new(Config::new("1", "key", "secret")?, Blocking(|_: http::Request<Vec<u8>>| -> Result<http::Response<Vec<u8>>, TransportError> { unreachable!() }));
+    /// let user = UserData::new("ada".parse()?);
+    /// let body = b"socket_id=123.456&channel_name=private-ada";
+    /// let response = pusher.channel_auth_endpoint(body, &user, |channel| channel == "private-ada");
+    /// assert_eq!(response.status(), 200);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn channel_auth_endpoint(
+        &self,
+        form_body: &[u8],
+        user: &UserData,
+        may_subscribe: impl FnOnce(&ChannelName) -> bool,
+    ) -> http::Response<Vec<u8>> {
+        let request = match ChannelAuthRequest::from_form(form_body) {
+            Ok(request) => request,
+            Err(error) => return endpoint::refusal(http::StatusCode::BAD_REQUEST, &error),
+        };
+        if !may_subscribe(request.channel()) {
+            let reason = format!("user {} may not subscribe to {}", user.id(), request.channel());
+            return endpoint::refusal(http::StatusCode::FORBIDDEN, &reason);
+        }
+        endpoint::answer(self.authorize(&request, user))
+    }
+
+    /// The whole user-authentication endpoint pusher-js calls (`userAuthentication`), for any web
+    /// framework: reads the form body it posted and signs `user` in on that connection — `200`
+    /// with the JSON pusher-js expects, `400` when the request is not what pusher-js sends.
+    pub fn user_auth_endpoint(&self, form_body: &[u8], user: &UserData) -> http::Response<Vec<u8>> {
+        match UserAuthRequest::from_form(form_body) {
+            Ok(request) => endpoint::answer(self.authenticate(&request, user)),
+            Err(error) => endpoint::refusal(http::StatusCode::BAD_REQUEST, &error),
+        }
+    }
+
     /// Verifies a webhook's headers and raw body against the clock's current time.
     pub fn verify_webhook(&self, headers: &http::HeaderMap, body: &[u8]) -> Result<Webhook, WebhookError> {
         self.webhooks.verify_headers(headers, body, self.clock.now())
+    }
+
+    /// Verifies a webhook request as a web framework hands it over, headers and raw body.
+    pub fn verify_webhook_request<B: AsRef<[u8]>>(
+        &self,
+        request: &http::Request<B>,
+    ) -> Result<Webhook, WebhookError> {
+        self.verify_webhook(request.headers(), request.body().as_ref())
+    }
+
+    /// Verifies a webhook from the `X-Pusher-Key` and `X-Pusher-Signature` header values and the
+    /// raw body.
+    pub fn verify_webhook_parts(
+        &self,
+        key: &str,
+        signature: &str,
+        body: &[u8],
+    ) -> Result<Webhook, WebhookError> {
+        self.webhooks
+            .verify(Some(key), Some(signature), body, self.clock.now())
     }
 }
 
@@ -170,42 +254,18 @@ impl<C> Pusher<C> {
 mod calls {
     use super::*;
 
-    fn channel_list<I>(channels: I) -> Result<Vec<ChannelName>, Error>
-    where
-        I: IntoIterator,
-        I::Item: AsRef<str>,
-    {
-        Ok(channels
-            .into_iter()
-            .map(|c| ChannelName::try_from(c.as_ref()))
-            .collect::<Result<_, _>>()?)
-    }
-
-    pub(super) fn trigger<I, D>(channels: I, event: &str, data: &D) -> Result<Trigger, Error>
-    where
-        I: IntoIterator,
-        I::Item: AsRef<str>,
-        D: ToEventData + ?Sized,
-    {
-        Ok(Trigger::new(
-            channel_list(channels)?,
-            EventName::try_from(event)?,
-            data.to_event_data()?,
-        ))
-    }
-
-    pub(super) fn trigger_excluding<I, D>(
-        channels: I,
+    pub(super) fn trigger<D: ToEventData + ?Sized>(
+        channels: impl IntoChannels,
         event: &str,
         data: &D,
-        socket_id: &str,
-    ) -> Result<Trigger, Error>
-    where
-        I: IntoIterator,
-        I::Item: AsRef<str>,
-        D: ToEventData + ?Sized,
-    {
-        Ok(trigger(channels, event, data)?.socket_id(SocketId::try_from(socket_id)?))
+        options: TriggerOptions,
+    ) -> Result<Trigger, Error> {
+        let trigger = Trigger::new(
+            channels.into_channels()?,
+            EventName::try_from(event)?,
+            data.to_event_data()?,
+        );
+        Ok(options.apply(trigger)?)
     }
 
     pub(super) fn send_to_user<D: ToEventData + ?Sized>(
@@ -241,42 +301,86 @@ mod calls {
     }
 }
 
+/// The answers of the auth endpoints, as HTTP responses.
+mod endpoint {
+    use serde::Serialize;
+
+    use crate::auth::AuthError;
+
+    /// `200` with `answer` as JSON, or `403` naming why it cannot be given (a public channel, an
+    /// encrypted one without a master key, ...).
+    pub(super) fn answer<T: Serialize>(answer: Result<T, AuthError>) -> http::Response<Vec<u8>> {
+        let json = answer.and_then(|answer| serde_json::to_vec(&answer).map_err(AuthError::Serialize));
+        match json {
+            Ok(json) => response(http::StatusCode::OK, "application/json", json),
+            Err(error) => refusal(http::StatusCode::FORBIDDEN, &error),
+        }
+    }
+
+    /// `status` with `reason` as plain text.
+    pub(super) fn refusal(
+        status: http::StatusCode,
+        reason: &dyn std::fmt::Display,
+    ) -> http::Response<Vec<u8>> {
+        response(
+            status,
+            "text/plain; charset=utf-8",
+            reason.to_string().into_bytes(),
+        )
+    }
+
+    fn response(
+        status: http::StatusCode,
+        content_type: &'static str,
+        body: Vec<u8>,
+    ) -> http::Response<Vec<u8>> {
+        let mut response = http::Response::new(body);
+        *response.status_mut() = status;
+        response.headers_mut().insert(
+            http::header::CONTENT_TYPE,
+            http::HeaderValue::from_static(content_type),
+        );
+        response
+    }
+}
+
 /// Generates the calls of one mode; `$($await)*` is `.await` for the asynchronous mode.
 macro_rules! calls {
     ($($async:ident)? ; $($await:tt)*) => {
         /// Triggers `event` with `data` (any serializable value, serialized once, or an
-        /// [`EventData`](crate::api::EventData)) on 1 to 100 channels.
-        pub $($async)? fn trigger<I, D>(&self, channels: I, event: &str, data: &D) -> Result<TriggerResponse, Error>
-        where
-            I: IntoIterator,
-            I::Item: AsRef<str>,
-            D: ToEventData + ?Sized,
-        {
-            self.send(calls::trigger(channels, event, data)?)$($await)*
-        }
-
-        /// Triggers like [`trigger`](Self::trigger), but not to the connection `socket_id`.
-        pub $($async)? fn trigger_excluding<I, D>(
+        /// [`EventData`](crate::api::EventData)) on one channel or up to 100
+        /// ([`IntoChannels`]).
+        pub $($async)? fn trigger<D: ToEventData + ?Sized>(
             &self,
-            channels: I,
+            channels: impl IntoChannels,
             event: &str,
             data: &D,
-            socket_id: &str,
-        ) -> Result<TriggerResponse, Error>
-        where
-            I: IntoIterator,
-            I::Item: AsRef<str>,
-            D: ToEventData + ?Sized,
-        {
-            self.send(calls::trigger_excluding(channels, event, data, socket_id)?)$($await)*
+        ) -> Result<TriggerResponse, Error> {
+            self.send(calls::trigger(channels, event, data, TriggerOptions::new())?)$($await)*
         }
 
-        /// Triggers 1 to 10 events, each on its own channel.
-        pub $($async)? fn trigger_batch(
+        /// Triggers like [`trigger`](Self::trigger), with `options`: a connection to leave out,
+        /// channel attributes to ask for (the answer's
+        /// [`channels`](crate::api::TriggerResponse::channels)).
+        pub $($async)? fn trigger_with<D: ToEventData + ?Sized>(
             &self,
-            events: impl IntoIterator<Item = BatchEvent>,
-        ) -> Result<BatchResponse, Error> {
-            self.send(TriggerBatch::new(events))$($await)*
+            channels: impl IntoChannels,
+            event: &str,
+            data: &D,
+            options: TriggerOptions,
+        ) -> Result<TriggerResponse, Error> {
+            self.send(calls::trigger(channels, event, data, options)?)$($await)*
+        }
+
+        /// Triggers 1 to 10 events, each on its own channel: [`BatchEvent`](crate::api::BatchEvent)s or
+        /// `(channel, event, &data)` tuples of plain strings ([`IntoBatchEvent`]); an invalid one
+        /// is an error naming its index, and nothing is sent.
+        pub $($async)? fn trigger_batch<I>(&self, events: I) -> Result<BatchResponse, Error>
+        where
+            I: IntoIterator,
+            I::Item: IntoBatchEvent,
+        {
+            self.send(TriggerBatch::new(arguments::batch_events(events)?))$($await)*
         }
 
         /// Sends `event` with `data` to every connection `user_id` has signed in with.

@@ -1,7 +1,11 @@
 //! Channel authorization (PROTOCOL §6) and user authentication (PROTOCOL §7).
 //!
 //! No request is made: these are values the app's auth endpoint returns to its browser client,
-//! which serialize (serde) to exactly the JSON the client expects.
+//! which serialize (serde) to exactly the JSON the client expects. The endpoints pusher-js calls
+//! are answered in one call from the request body it sends: [`ChannelAuthRequest`] and
+//! [`authorize`], [`UserAuthRequest`] and [`authenticate`] (or, on a client,
+//! [`Pusher::channel_auth_endpoint`](crate::Pusher::channel_auth_endpoint) and
+//! [`Pusher::user_auth_endpoint`](crate::Pusher::user_auth_endpoint)).
 //!
 //! ```
 //! use pusher_core::auth::{authorize_presence_channel, PresenceMember};
@@ -24,6 +28,10 @@ use crate::encryption::shared_secret_base64;
 use crate::names::{ChannelKind, ChannelName, SocketId, UserId, ValidationError};
 use crate::quote::quote;
 use crate::signing::hmac_sha256_hex;
+
+mod endpoint;
+
+pub use endpoint::{ChannelAuthRequest, UserAuthRequest, authenticate, authorize};
 
 /// What the browser client needs to subscribe to a private, presence or encrypted channel.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -123,9 +131,10 @@ impl PresenceMember {
         }
     }
 
-    /// Adds `user_info`, serialized once, its JSON kept exactly.
+    /// Adds `user_info`, serialized once, its JSON kept exactly. A value that serializes to
+    /// `null` (such as `&()`) adds none.
     pub fn user_info<T: Serialize + ?Sized>(mut self, info: &T) -> Result<Self, AuthError> {
-        self.user_info = Some(serde_json::value::to_raw_value(info).map_err(AuthError::Serialize)?);
+        self.user_info = user_info(info)?;
         Ok(self)
     }
 
@@ -133,6 +142,12 @@ impl PresenceMember {
     pub fn user_id(&self) -> &UserId {
         &self.user_id
     }
+}
+
+/// `info` serialized once, its JSON kept exactly; `None` when it is `null`.
+fn user_info<T: Serialize + ?Sized>(info: &T) -> Result<Option<Box<RawValue>>, AuthError> {
+    let raw = serde_json::value::to_raw_value(info).map_err(AuthError::Serialize)?;
+    Ok((raw.get() != "null").then_some(raw))
 }
 
 /// Authorizes a subscription to a `presence-` channel as `member`.
@@ -185,10 +200,23 @@ impl UserData {
         }
     }
 
-    /// Adds `user_info`, serialized once.
+    /// Adds `user_info`, serialized once. A value that serializes to `null` adds none.
     pub fn user_info<T: Serialize + ?Sized>(mut self, info: &T) -> Result<Self, AuthError> {
-        self.user_info = Some(serde_json::value::to_raw_value(info).map_err(AuthError::Serialize)?);
+        self.user_info = user_info(info)?;
         Ok(self)
+    }
+
+    /// The user id.
+    pub fn id(&self) -> &UserId {
+        &self.id
+    }
+
+    /// The user as a presence channel member: the same id and `user_info`.
+    pub fn presence_member(&self) -> PresenceMember {
+        PresenceMember {
+            user_id: self.id.clone(),
+            user_info: self.user_info.clone(),
+        }
     }
 
     /// Adds users whose online status this user watches.
@@ -250,6 +278,12 @@ pub enum AuthError {
     /// User data is not a JSON object with a non-empty string `id`.
     #[error("user data must be a JSON object with a non-empty string \"id\"")]
     InvalidUserData,
+    /// An auth endpoint's request body is not a form (`application/x-www-form-urlencoded`).
+    #[error("the auth request body is not a form: {0}")]
+    InvalidForm(&'static str),
+    /// An auth endpoint's request lacks a field pusher-js always sends.
+    #[error("the auth request has no {0}")]
+    MissingField(&'static str),
 }
 
 #[cfg(test)]
