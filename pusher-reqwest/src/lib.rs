@@ -78,6 +78,10 @@
 pub mod blocking;
 mod error;
 
+/// The reqwest crate, to configure a client of your own (proxies, certificates) without a
+/// dependency of your own on it.
+pub use reqwest;
+
 use pusher_core::http_client::{CappedBody, adapter_client};
 use pusher_core::{BuildHttpClient, HttpOptions, TransportError};
 

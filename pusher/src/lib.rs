@@ -1,4 +1,5 @@
 #![doc = include_str!("../README.md")]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 /// The `http` crate, whose types webhook verification and the auth endpoints take and return.
 pub use http;
@@ -17,39 +18,78 @@ pub use pusher_core::{api, auth, config, encryption, error, http_client, limits,
 /// The `serde_json` crate, for the `json!` data the examples send.
 pub use serde_json;
 
+/// The isahc adapter (feature `isahc`).
 #[cfg(feature = "isahc")]
+#[cfg_attr(docsrs, doc(cfg(feature = "isahc")))]
 pub use pusher_isahc;
+/// The reqwest adapter (feature `reqwest`, on by default).
 #[cfg(feature = "reqwest")]
+#[cfg_attr(docsrs, doc(cfg(feature = "reqwest")))]
 pub use pusher_reqwest;
+/// The ureq adapter (feature `ureq`).
 #[cfg(feature = "ureq")]
+#[cfg_attr(docsrs, doc(cfg(feature = "ureq")))]
 pub use pusher_ureq;
 
-/// The asynchronous client over the HTTP stack the features select (reqwest, else isahc).
+/// The asynchronous client over the HTTP stack the features select: reqwest (feature `reqwest`,
+/// on by default), else isahc (feature `isahc`). Every call is a method of it: see
+/// [`pusher_core::Pusher`] for the list, each with an example.
 #[cfg(feature = "reqwest")]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "reqwest", feature = "isahc"))))]
 pub type Pusher = pusher_core::Pusher<pusher_reqwest::ReqwestClient>;
 
-/// The asynchronous client over the HTTP stack the features select (reqwest, else isahc).
+/// The asynchronous client over the HTTP stack the features select: reqwest (feature `reqwest`,
+/// on by default), else isahc (feature `isahc`). Every call is a method of it: see
+/// [`pusher_core::Pusher`] for the list, each with an example.
 #[cfg(all(feature = "isahc", not(feature = "reqwest")))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "reqwest", feature = "isahc"))))]
 pub type Pusher = pusher_core::Pusher<pusher_isahc::IsahcClient>;
 
 /// The blocking client.
 pub mod blocking {
-    /// The blocking client over the HTTP stack the features select (ureq, else reqwest's blocking
-    /// client with the `blocking` feature, else isahc).
+    /// The blocking client over the HTTP stack the features select: ureq (feature `ureq`), else
+    /// reqwest's blocking client (features `reqwest` and `blocking`), else isahc (feature
+    /// `isahc`). The same calls as the asynchronous client, without `.await`.
     #[cfg(feature = "ureq")]
+    #[cfg_attr(
+        docsrs,
+        doc(cfg(any(
+            feature = "ureq",
+            all(feature = "reqwest", feature = "blocking"),
+            feature = "isahc"
+        )))
+    )]
     pub type Pusher = pusher_core::Pusher<pusher_core::Blocking<pusher_ureq::UreqClient>>;
 
-    /// The blocking client over the HTTP stack the features select (ureq, else reqwest's blocking
-    /// client with the `blocking` feature, else isahc).
+    /// The blocking client over the HTTP stack the features select: ureq (feature `ureq`), else
+    /// reqwest's blocking client (features `reqwest` and `blocking`), else isahc (feature
+    /// `isahc`). The same calls as the asynchronous client, without `.await`.
     #[cfg(all(not(feature = "ureq"), feature = "reqwest", feature = "blocking"))]
+    #[cfg_attr(
+        docsrs,
+        doc(cfg(any(
+            feature = "ureq",
+            all(feature = "reqwest", feature = "blocking"),
+            feature = "isahc"
+        )))
+    )]
     pub type Pusher = pusher_core::Pusher<pusher_core::Blocking<pusher_reqwest::blocking::ReqwestClient>>;
 
-    /// The blocking client over the HTTP stack the features select (ureq, else reqwest's blocking
-    /// client with the `blocking` feature, else isahc).
+    /// The blocking client over the HTTP stack the features select: ureq (feature `ureq`), else
+    /// reqwest's blocking client (features `reqwest` and `blocking`), else isahc (feature
+    /// `isahc`). The same calls as the asynchronous client, without `.await`.
     #[cfg(all(
         not(feature = "ureq"),
         not(all(feature = "reqwest", feature = "blocking")),
         feature = "isahc"
     ))]
+    #[cfg_attr(
+        docsrs,
+        doc(cfg(any(
+            feature = "ureq",
+            all(feature = "reqwest", feature = "blocking"),
+            feature = "isahc"
+        )))
+    )]
     pub type Pusher = pusher_core::Pusher<pusher_core::Blocking<pusher_isahc::IsahcClient>>;
 }

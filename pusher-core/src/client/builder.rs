@@ -34,6 +34,16 @@ pub enum BuildError {
 
 impl<C: BuildHttpClient> Pusher<C> {
     /// A client for `api-{cluster}.pusher.com` with every default.
+    ///
+    /// ```
+    /// # #[derive(Debug)] struct Client;
+    /// # impl pusher_core::BuildHttpClient for Client {
+    /// #     fn build_http_client(_: &pusher_core::HttpOptions) -> Result<Self, pusher_core::TransportError> { Ok(Client) }
+    /// # }
+    /// # type Pusher = pusher_core::Pusher<Client>;
+    /// let pusher = Pusher::from_credentials("123", "key", "secret", "eu")?;
+    /// # Ok::<(), pusher_core::BuildError>(())
+    /// ```
     pub fn from_credentials(
         app_id: impl Into<String>,
         key: impl Into<String>,
@@ -44,11 +54,34 @@ impl<C: BuildHttpClient> Pusher<C> {
     }
 
     /// A client for `http[s]://KEY:SECRET@HOST[:PORT]/apps/APP_ID` with every default.
+    ///
+    /// ```
+    /// # #[derive(Debug)] struct Client;
+    /// # impl pusher_core::BuildHttpClient for Client {
+    /// #     fn build_http_client(_: &pusher_core::HttpOptions) -> Result<Self, pusher_core::TransportError> { Ok(Client) }
+    /// # }
+    /// # type Pusher = pusher_core::Pusher<Client>;
+    /// let pusher = Pusher::from_url("http://key:secret@127.0.0.1:6001/apps/123")?;
+    /// # Ok::<(), pusher_core::BuildError>(())
+    /// ```
     pub fn from_url(url: &str) -> Result<Self, BuildError> {
         Self::builder_from_url(url).build()
     }
 
     /// A client for the URL in the `PUSHER_URL` environment variable.
+    ///
+    /// ```
+    /// # #[derive(Debug)] struct Client;
+    /// # impl pusher_core::BuildHttpClient for Client {
+    /// #     fn build_http_client(_: &pusher_core::HttpOptions) -> Result<Self, pusher_core::TransportError> { Ok(Client) }
+    /// # }
+    /// # type Pusher = pusher_core::Pusher<Client>;
+    /// match Pusher::from_env() {
+    ///     Ok(pusher) => println!("using {}", pusher.config().api_endpoint().host()),
+    ///     Err(error) => eprintln!("{error}"), // environment variable PUSHER_URL is not set ...
+    /// }
+    /// # Ok::<(), pusher_core::BuildError>(())
+    /// ```
     pub fn from_env() -> Result<Self, BuildError> {
         let url = std::env::var(PUSHER_URL_ENV).map_err(|_| BuildError::MissingEnv(PUSHER_URL_ENV))?;
         Self::from_url(&url)
@@ -56,7 +89,24 @@ impl<C: BuildHttpClient> Pusher<C> {
 }
 
 impl<C> Pusher<C> {
-    /// A builder for every optional setting, starting from the three credentials.
+    /// A builder for every optional setting, starting from the three credentials (what each
+    /// setting belongs to: [`PusherBuilder`]).
+    ///
+    /// ```
+    /// # #[derive(Debug)] struct Client;
+    /// # impl pusher_core::BuildHttpClient for Client {
+    /// #     fn build_http_client(_: &pusher_core::HttpOptions) -> Result<Self, pusher_core::TransportError> { Ok(Client) }
+    /// # }
+    /// # type Pusher = pusher_core::Pusher<Client>;
+    /// use std::time::Duration;
+    ///
+    /// let pusher = Pusher::builder("123", "key", "secret")
+    ///     .cluster("eu")
+    ///     .timeout(Duration::from_secs(2))
+    ///     .encryption_master_key([7; 32])
+    ///     .build()?;
+    /// # Ok::<(), pusher_core::BuildError>(())
+    /// ```
     pub fn builder(
         app_id: impl Into<String>,
         key: impl Into<String>,
@@ -66,6 +116,18 @@ impl<C> Pusher<C> {
     }
 
     /// A builder starting from a `PUSHER_URL`-style URL (an invalid URL fails at `build`).
+    ///
+    /// ```
+    /// # #[derive(Debug)] struct Client;
+    /// # impl pusher_core::BuildHttpClient for Client {
+    /// #     fn build_http_client(_: &pusher_core::HttpOptions) -> Result<Self, pusher_core::TransportError> { Ok(Client) }
+    /// # }
+    /// # type Pusher = pusher_core::Pusher<Client>;
+    /// let pusher = Pusher::builder_from_url("https://key:secret@api-eu.pusher.com/apps/123")
+    ///     .max_payload_bytes(100 * 1024)
+    ///     .build()?;
+    /// # Ok::<(), pusher_core::BuildError>(())
+    /// ```
     pub fn builder_from_url(url: &str) -> PusherBuilder<C> {
         PusherBuilder::from_config(ConfigBuilder::from_url(url))
     }

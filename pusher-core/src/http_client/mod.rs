@@ -30,6 +30,7 @@ pub mod body;
 pub mod error;
 pub mod options;
 #[cfg(feature = "tracing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tracing")))]
 pub mod trace;
 mod traced;
 
