@@ -7,11 +7,7 @@
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let pusher = pusher::blocking::Pusher::from_env()?;
-    pusher.trigger(
-        ["my-channel"],
-        "my-event",
-        &serde_json::json!({"message": "hello"}),
-    )?;
+    pusher.trigger("my-channel", "my-event", &serde_json::json!({"message": "hello"}))?;
     let channels = pusher.channels(None, &[])?;
     println!(
         "triggered; occupied channels: {:?}",

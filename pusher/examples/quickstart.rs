@@ -72,7 +72,7 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
 
     step(2, "The backend triggers \"greeting\" on \"quickstart\"");
     let data = serde_json::json!({"message": "hello from Rust", "at": unix_seconds()});
-    pusher.trigger(["quickstart"], "greeting", &data).await?;
+    pusher.trigger("quickstart", "greeting", &data).await?;
     let message = subscriber.expect_event("quickstart", "greeting", WAIT).await?;
     println!("   the subscriber received: {}", message.data.unwrap_or_default());
 

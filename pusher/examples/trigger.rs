@@ -11,7 +11,7 @@ use pusher::api::ChannelAttribute;
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let pusher = Pusher::from_env()?;
     let data = serde_json::json!({"message": "hello from Rust"});
-    pusher.trigger(["my-channel"], "my-event", &data).await?;
+    pusher.trigger("my-channel", "my-event", &data).await?;
     println!("triggered my-event on my-channel");
     let state = pusher
         .channel("my-channel", &[ChannelAttribute::SubscriptionCount])
