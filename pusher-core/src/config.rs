@@ -841,4 +841,44 @@ mod tests {
             .unwrap();
         assert_eq!(c.master_key().unwrap().bytes(), &[1u8; 32]);
     }
+
+    /// A field of the builder with no setting fails to compile here (the pattern is exhaustive)
+    /// until it is given one in `config_settings!`, which puts it on `PusherBuilder` as well.
+    #[test]
+    fn every_field_has_a_setting() {
+        let builder = ConfigBuilder::new("1", "k", "s")
+            .cluster("eu")
+            .host("example.com")
+            .scheme(Scheme::Http)
+            .port(8080)
+            .notify_host("push.example.com")
+            .notify_scheme(Scheme::Http)
+            .notify_port(9090)
+            .encryption_master_key([1; 32])
+            .max_payload_bytes(1);
+        let ConfigBuilder {
+            app_id: _,
+            key: _,
+            secret: _,
+            cluster,
+            host,
+            scheme,
+            port,
+            notify_host,
+            notify_scheme,
+            notify_port,
+            master_key,
+            max_payload_bytes,
+        } = builder;
+        assert_eq!(cluster.as_deref(), Some("eu"));
+        assert_eq!(host.as_deref(), Some("example.com"));
+        assert_eq!((scheme, port), (Scheme::Http, Some(8080)));
+        assert_eq!(notify_host.as_deref(), Some("push.example.com"));
+        assert_eq!((notify_scheme, notify_port), (Scheme::Http, Some(9090)));
+        assert_eq!(
+            master_key.map(|k| k.map(|k| *k.bytes()).ok()),
+            Some(Some([1; 32]))
+        );
+        assert_eq!(max_payload_bytes, 1);
+    }
 }
