@@ -1,8 +1,6 @@
 //! Command-line arguments of the `pusher-emulator` binary, parsed by hand.
 
-use std::fmt;
-
-use pusher_emulator::EmulatorBuilder;
+use pusher_emulator::Options;
 
 /// The text of `--help`.
 pub(crate) const USAGE: &str = "\
@@ -38,65 +36,6 @@ pub(crate) enum Command {
     Help,
     /// Print the version.
     Version,
-}
-
-/// The settings given on the command line. `Debug` redacts the secret.
-#[derive(Default, PartialEq, Eq)]
-pub(crate) struct Options {
-    pub(crate) port: u16,
-    pub(crate) app_id: Option<String>,
-    pub(crate) key: Option<String>,
-    pub(crate) secret: Option<String>,
-    pub(crate) webhook_url: Option<String>,
-    pub(crate) max_payload_bytes: Option<usize>,
-    pub(crate) max_events: Option<usize>,
-    pub(crate) no_client_events: bool,
-    pub(crate) quiet: bool,
-}
-
-impl fmt::Debug for Options {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Options")
-            .field("port", &self.port)
-            .field("app_id", &self.app_id)
-            .field("key", &self.key)
-            .field("secret", &self.secret.as_ref().map(|_| "[redacted]"))
-            .field("webhook_url", &self.webhook_url)
-            .field("max_payload_bytes", &self.max_payload_bytes)
-            .field("max_events", &self.max_events)
-            .field("no_client_events", &self.no_client_events)
-            .field("quiet", &self.quiet)
-            .finish()
-    }
-}
-
-impl Options {
-    /// Applies the options to a builder.
-    pub(crate) fn apply(self, mut builder: EmulatorBuilder) -> EmulatorBuilder {
-        builder = builder
-            .port(self.port)
-            .client_events(!self.no_client_events)
-            .log_requests(!self.quiet);
-        if let Some(id) = self.app_id {
-            builder = builder.app_id(id);
-        }
-        if let Some(key) = self.key {
-            builder = builder.key(key);
-        }
-        if let Some(secret) = self.secret {
-            builder = builder.secret(secret);
-        }
-        if let Some(url) = self.webhook_url {
-            builder = builder.webhook_url(url);
-        }
-        if let Some(bytes) = self.max_payload_bytes {
-            builder = builder.max_payload_bytes(bytes);
-        }
-        if let Some(count) = self.max_events {
-            builder = builder.max_events(count);
-        }
-        builder
-    }
 }
 
 /// The value of option `name` as a count.
@@ -176,20 +115,17 @@ mod tests {
             "--quiet",
         ]))
         .unwrap();
-        assert_eq!(
-            command,
-            Command::Run(Options {
-                port: 6001,
-                app_id: Some("42".to_owned()),
-                key: Some("k".to_owned()),
-                secret: Some("s=x".to_owned()),
-                webhook_url: Some("http://127.0.0.1:9/h".to_owned()),
-                max_payload_bytes: Some(20_000),
-                max_events: Some(50),
-                no_client_events: true,
-                quiet: true,
-            })
-        );
+        let mut expected = Options::default();
+        expected.port = 6001;
+        expected.app_id = Some("42".to_owned());
+        expected.key = Some("k".to_owned());
+        expected.secret = Some("s=x".to_owned());
+        expected.webhook_url = Some("http://127.0.0.1:9/h".to_owned());
+        expected.max_payload_bytes = Some(20_000);
+        expected.max_events = Some(50);
+        expected.no_client_events = true;
+        expected.quiet = true;
+        assert_eq!(command, Command::Run(expected));
         assert_eq!(parse(args(&[])).unwrap(), Command::Run(Options::default()));
         assert_eq!(parse(args(&["--port", "1", "-h"])).unwrap(), Command::Help);
         assert_eq!(parse(args(&["--version"])).unwrap(), Command::Version);

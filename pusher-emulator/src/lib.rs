@@ -75,6 +75,7 @@
 
 pub mod client;
 mod http_api;
+mod options;
 mod server;
 mod state;
 mod webhook_sender;
@@ -89,6 +90,7 @@ use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use pusher_core::Config;
 
 pub use http_api::{MAX_BODY_BYTES, TIMESTAMP_WINDOW_SECS};
+pub use options::Options;
 pub use state::{ChannelSnapshot, MAX_QUEUED_WS_BYTES, PresenceMember, ReceivedEvent, ReceivedEvents};
 pub use websocket::MAX_WS_MESSAGE_BYTES;
 

@@ -120,7 +120,7 @@ pub(crate) fn authorize(
             "channel {channel:?} is a presence channel: it needs a user id ({how_to_name_one})"
         ))
     })?;
-    Ok(pusher.authorize_presence_channel(socket_id, channel, member.id, member.info)?)
+    Ok(pusher.authorize_presence_channel(socket_id, channel, member.id, &member.info)?)
 }
 
 /// Authenticates `socket_id`'s sign-in as `member`: user data `{"id", "user_info"}`.

@@ -66,28 +66,24 @@ struct Served {
 
 impl EmulatorArgs {
     pub(crate) async fn run(self, context: &Context<'_>) -> Result<(), Failure> {
-        let mut builder = Emulator::builder()
-            .port(self.port)
-            .max_payload_bytes(self.max_payload_bytes)
-            .max_events(self.max_events)
-            .client_events(!self.no_client_events)
-            .log_requests(!self.quiet);
-        if let Some(id) = self.app_id {
-            builder = builder.app_id(id);
-        }
-        if let Some(key) = self.key {
-            builder = builder.key(key);
-        }
-        if let Some(secret) = self.secret {
-            builder = builder.secret(secret);
-        }
-        if let Some(url) = self.webhook_url {
-            builder = builder.webhook_url(url);
-        }
-        let emulator = builder.start().await.map_err(|e| match e {
-            pusher_emulator::StartError::InvalidSetting(_) => Failure::invalid(e.to_string()),
-            other => Failure::network(other.to_string()),
-        })?;
+        let mut options = pusher_emulator::Options::default();
+        options.port = self.port;
+        options.app_id = self.app_id;
+        options.key = self.key;
+        options.secret = self.secret;
+        options.webhook_url = self.webhook_url;
+        options.max_payload_bytes = Some(self.max_payload_bytes);
+        options.max_events = Some(self.max_events);
+        options.no_client_events = self.no_client_events;
+        options.quiet = self.quiet;
+        let emulator = options
+            .apply(Emulator::builder())
+            .start()
+            .await
+            .map_err(|e| match e {
+                pusher_emulator::StartError::InvalidSetting(_) => Failure::invalid(e.to_string()),
+                other => Failure::network(other.to_string()),
+            })?;
         // The emulator's own generated credentials: printing them is what this command is for.
         let served = Served {
             pusher_url: emulator.pusher_url(),
