@@ -1,11 +1,12 @@
 //! Real Pusher-compatible servers ("peers") on loopback, to test the library against something that
-//! was not written by us; and pusher-js, the browser library, for the browser-client check.
+//! was not written by us; pusher-js, the browser library, for the browser-client check and the web
+//! demo; and playwright-core, which drives headless Chromium in the web demo's browser check.
 //! How each peer is installed and configured, and why: this crate's README.
 //!
-//! Everything lives under `<workspace>/target/peers/`: each peer's npm install in a directory of its
-//! own (`target/peers/soketi/`, `target/peers/pusher-js/`), and for a peer a `run/` directory
-//! holding, per started server, its config (`soketi-PORT.json`), its log (`soketi-PORT.log`) and a
-//! state file (`soketi-PORT.state`) that `cargo xtask peer stop` reads.
+//! Everything lives under `<workspace>/target/peers/`: each npm install in a directory of its own
+//! (`target/peers/soketi/`, `target/peers/pusher-js/`, `target/peers/playwright-core/`), and for a
+//! peer a `run/` directory holding, per started server, its config (`soketi-PORT.json`), its log
+//! (`soketi-PORT.log`) and a state file (`soketi-PORT.state`) that `cargo xtask peer stop` reads.
 //!
 //! Typical use from a test harness:
 //!
@@ -26,6 +27,7 @@ mod app;
 mod files;
 mod loopback;
 mod npm;
+mod playwright;
 mod process;
 mod pusher_js;
 mod soketi;
@@ -37,6 +39,7 @@ use std::str::FromStr;
 
 pub use app::{AppCredentials, pusher_url};
 pub use loopback::{READY_TIMEOUT, free_tcp_port, free_udp_port, http_get_status};
+pub use playwright::{PLAYWRIGHT_CORE_VERSION, install_playwright_core};
 pub use process::{RunningPeer, STOP_GRACE, Stopped};
 pub use pusher_js::{PUSHER_JS_VERSION, install_pusher_js, pusher_js_dir};
 pub use soketi::{SOKETI_VERSION, UWS_OVERRIDE, WEBHOOK_EVENT_TYPES};

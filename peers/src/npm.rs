@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 use std::fs;
 use std::io;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use serde::{Deserialize, Serialize};
@@ -109,6 +109,39 @@ impl NpmPackage {
             return Err(NpmError::Incomplete);
         }
         Ok(Installed::Fresh)
+    }
+}
+
+impl NpmPackage {
+    /// `package` at `version`, as it comes: no overrides, no file to check beyond the package.
+    pub(crate) const fn plain(
+        local_name: &'static str,
+        description: &'static str,
+        package: &'static str,
+        version: &'static str,
+    ) -> Self {
+        Self {
+            local_name,
+            description,
+            package,
+            version,
+            overrides: &[],
+            entry: None,
+        }
+    }
+
+    /// Installs the package in `dir`, as [`install_in`](Self::install_in), and returns `dir`;
+    /// an error says what failed, naming the package.
+    pub(crate) fn install_into(&self, dir: PathBuf) -> Result<PathBuf, String> {
+        self.install_in(&dir).map_err(|e| match e {
+            NpmError::Missing(why) => format!("{why}; {} is installed with npm (Node.js 20)", self.package),
+            NpmError::Failed(why) => why,
+            NpmError::Incomplete => format!(
+                "npm install succeeded but {} {} is missing",
+                self.package, self.version
+            ),
+        })?;
+        Ok(dir)
     }
 }
 

@@ -3,36 +3,29 @@
 
 use std::path::PathBuf;
 
-use crate::npm::{NpmError, NpmPackage};
+use crate::npm::NpmPackage;
 use crate::peers_dir;
 
 /// The pusher-js version the browser-client check runs.
 pub const PUSHER_JS_VERSION: &str = "8.6.0";
 
-const PUSHER_JS: NpmPackage = NpmPackage {
-    local_name: "pusher-rs-peer-pusher-js",
-    description: "pusher-js, installed by xtask for the browser-client check",
-    package: "pusher-js",
-    version: PUSHER_JS_VERSION,
-    overrides: &[],
-    entry: None,
-};
+const PUSHER_JS: NpmPackage = NpmPackage::plain(
+    "pusher-rs-peer-pusher-js",
+    "pusher-js, installed by xtask for the browser-client check",
+    "pusher-js",
+    PUSHER_JS_VERSION,
+);
 
 /// Where pusher-js is installed: `target/peers/pusher-js/`.
 pub fn pusher_js_dir() -> PathBuf {
     peers_dir().join("pusher-js")
 }
 
-/// Installs pusher-js (the browser client library, run here under Node.js) under
-/// `target/peers/pusher-js/`; returns that directory. Idempotent and fast when already installed.
+/// Installs pusher-js (the browser client library, run under Node.js by the browser-client check
+/// and served to the browser by the web demo) under `target/peers/pusher-js/`; returns that
+/// directory. Idempotent and fast when already installed.
 pub fn install_pusher_js() -> Result<PathBuf, String> {
-    let dir = pusher_js_dir();
-    PUSHER_JS.install_in(&dir).map_err(|e| match e {
-        NpmError::Missing(why) => format!("{why}; pusher-js is installed with npm (Node.js 20)"),
-        NpmError::Failed(why) => why,
-        NpmError::Incomplete => format!("npm install succeeded but pusher-js {PUSHER_JS_VERSION} is missing"),
-    })?;
-    Ok(dir)
+    PUSHER_JS.install_into(pusher_js_dir())
 }
 
 #[cfg(test)]

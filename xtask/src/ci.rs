@@ -15,7 +15,7 @@ use std::time::Instant;
 use pusher_peers::{self as peer, Peer, StartOptions, workspace_root};
 
 /// The steps, in the order they run.
-pub(crate) const STEPS: [&str; 9] = [
+pub(crate) const STEPS: [&str; 10] = [
     "fmt",
     "tidy",
     "clippy",
@@ -25,6 +25,7 @@ pub(crate) const STEPS: [&str; 9] = [
     "sans-io",
     "features",
     "conformance",
+    "browser",
 ];
 
 /// Crates that must never show up among pusher-core's normal dependencies: it is sans-io.
@@ -47,7 +48,7 @@ pub(crate) const WASM_TARGET: &str = "wasm32-unknown-unknown";
 
 /// Command-line help for `cargo xtask ci`.
 pub(crate) const USAGE: &str = "usage: cargo xtask ci [--skip STEP]... [--only STEP]...\n\
-     steps, in order: fmt, tidy, clippy, test, doc, wasm, sans-io, features, conformance";
+     steps, in order: fmt, tidy, clippy, test, doc, wasm, sans-io, features, conformance, browser";
 
 /// Which steps to run, from `--skip` and `--only`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -167,6 +168,7 @@ fn run_step(step: &str, root: &Path) -> Result<(), String> {
         "sans-io" => sans_io(root),
         "features" => features(root),
         "conformance" => conformance(root),
+        "browser" => crate::browser::run(root),
         other => Err(format!("no such step `{other}`")),
     }
 }
@@ -283,7 +285,7 @@ const PUSHER_JS_CHECK: [&str; 5] = ["test", "-p", "pusher-conformance", "--test"
 const CONFORMANCE_SUITE: [&str; 5] = ["test", "-p", "pusher-conformance", "--test", "conformance"];
 
 /// `cargo`, as the one running xtask when there is one, run in the workspace root.
-fn cargo(root: &Path) -> Command {
+pub(crate) fn cargo(root: &Path) -> Command {
     let mut cmd = Command::new(env::var_os("CARGO").unwrap_or_else(|| OsString::from("cargo")));
     cmd.current_dir(root);
     cmd
@@ -307,7 +309,7 @@ fn describe(cmd: &Command) -> String {
     parts.join(" ")
 }
 
-fn run_cmd(cmd: &mut Command) -> Result<(), String> {
+pub(crate) fn run_cmd(cmd: &mut Command) -> Result<(), String> {
     let shown = describe(cmd);
     println!("$ {shown}");
     let status = cmd
@@ -321,7 +323,7 @@ fn run_cmd(cmd: &mut Command) -> Result<(), String> {
 }
 
 /// Runs `cmd` and returns its stdout; its stderr goes to ours.
-fn capture(cmd: &mut Command) -> Result<String, String> {
+pub(crate) fn capture(cmd: &mut Command) -> Result<String, String> {
     let shown = describe(cmd);
     println!("$ {shown}");
     let output = cmd
@@ -351,7 +353,9 @@ mod tests {
     fn skip_and_only() {
         assert_eq!(
             parse(&["--skip", "clippy", "--skip=conformance"]).map(|s| s.steps()),
-            Ok(vec!["fmt", "tidy", "test", "doc", "wasm", "sans-io", "features"])
+            Ok(vec![
+                "fmt", "tidy", "test", "doc", "wasm", "sans-io", "features", "browser"
+            ])
         );
         // Order is the pipeline's, not the command line's.
         assert_eq!(

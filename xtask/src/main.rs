@@ -3,6 +3,7 @@
 //! A thin command line: `ci` (src/ci.rs) runs every check CI runs, and `peer` installs, starts and
 //! stops real Pusher-compatible servers through the pusher-peers crate.
 
+mod browser;
 mod ci;
 mod tidy;
 
@@ -16,7 +17,7 @@ usage: cargo xtask <command>
 commands:
   ci [--skip STEP]... [--only STEP]...
         run every CI check in order (steps: fmt, tidy, clippy, test, doc, wasm,
-        sans-io, features, conformance)
+        sans-io, features, conformance, browser)
   tidy
         check the repository rules: PROTOCOL citations, crate docs and READMEs, to-do markers,
         unjustified unwrap/expect, inherited workspace metadata
