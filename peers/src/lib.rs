@@ -1,5 +1,6 @@
 //! Real Pusher-compatible servers ("peers") on loopback, to test the library against something that
-//! was not written by us; and pusher-js, the browser library, for the browser-client check.
+//! was not written by us; pusher-js, the browser library, for the browser-client check; and
+//! binaryen's `wasm-opt`, for the edge example's WebAssembly.
 //! How each peer is installed and configured, and why: this crate's README.
 //!
 //! Everything lives under `<workspace>/target/peers/`: each peer's npm install in a directory of its
@@ -23,6 +24,7 @@
 //! `cargo xtask peer install|start|stop soketi` is the command line over this crate.
 
 mod app;
+mod binaryen;
 mod files;
 mod loopback;
 mod npm;
@@ -36,6 +38,7 @@ use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
 pub use app::{AppCredentials, pusher_url};
+pub use binaryen::{BINARYEN_VERSION, install_wasm_opt};
 pub use loopback::{READY_TIMEOUT, free_tcp_port, free_udp_port, http_get_status};
 pub use process::{RunningPeer, STOP_GRACE, Stopped};
 pub use pusher_js::{PUSHER_JS_VERSION, install_pusher_js, pusher_js_dir};

@@ -112,6 +112,20 @@ impl NpmPackage {
     }
 }
 
+impl NpmPackage {
+    /// [`install_in`](Self::install_in), failing with a sentence that says why.
+    pub(crate) fn install_or_say_why(&self, dir: &Path) -> Result<Installed, String> {
+        self.install_in(dir).map_err(|e| match e {
+            NpmError::Missing(why) => format!("{why}; {} is installed with npm (Node.js 20)", self.package),
+            NpmError::Failed(why) => why,
+            NpmError::Incomplete => format!(
+                "npm install succeeded but {} {} is missing",
+                self.package, self.version
+            ),
+        })
+    }
+}
+
 /// Why [`NpmPackage::install_in`] failed.
 #[derive(Debug)]
 pub(crate) enum NpmError {

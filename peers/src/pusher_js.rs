@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use crate::npm::{NpmError, NpmPackage};
+use crate::npm::NpmPackage;
 use crate::peers_dir;
 
 /// The pusher-js version the browser-client check runs.
@@ -27,11 +27,7 @@ pub fn pusher_js_dir() -> PathBuf {
 /// `target/peers/pusher-js/`; returns that directory. Idempotent and fast when already installed.
 pub fn install_pusher_js() -> Result<PathBuf, String> {
     let dir = pusher_js_dir();
-    PUSHER_JS.install_in(&dir).map_err(|e| match e {
-        NpmError::Missing(why) => format!("{why}; pusher-js is installed with npm (Node.js 20)"),
-        NpmError::Failed(why) => why,
-        NpmError::Incomplete => format!("npm install succeeded but pusher-js {PUSHER_JS_VERSION} is missing"),
-    })?;
+    PUSHER_JS.install_or_say_why(&dir)?;
     Ok(dir)
 }
 

@@ -15,13 +15,14 @@ use std::time::Instant;
 use pusher_peers::{self as peer, Peer, StartOptions, workspace_root};
 
 /// The steps, in the order they run.
-pub(crate) const STEPS: [&str; 9] = [
+pub(crate) const STEPS: [&str; 10] = [
     "fmt",
     "tidy",
     "clippy",
     "test",
     "doc",
     "wasm",
+    "edge",
     "sans-io",
     "features",
     "conformance",
@@ -39,15 +40,21 @@ pub(crate) const FACADE_FEATURE_CHECKS: &[&[&str]] = &[
     &["--no-default-features"],
 ];
 
-/// The conformance suite runs in its own step, against a real server: not among the unit tests.
-const NOT_UNIT_TESTED: [&str; 2] = ["--exclude", "pusher-conformance"];
+/// The conformance suite and the edge example run in steps of their own, against a real server
+/// and under Node.js: not among the unit tests.
+const NOT_UNIT_TESTED: [&str; 4] = [
+    "--exclude",
+    "pusher-conformance",
+    "--exclude",
+    "pusher-edge-example",
+];
 
 /// The target the sans-io core must build for.
 pub(crate) const WASM_TARGET: &str = "wasm32-unknown-unknown";
 
 /// Command-line help for `cargo xtask ci`.
 pub(crate) const USAGE: &str = "usage: cargo xtask ci [--skip STEP]... [--only STEP]...\n\
-     steps, in order: fmt, tidy, clippy, test, doc, wasm, sans-io, features, conformance";
+     steps, in order: fmt, tidy, clippy, test, doc, wasm, edge, sans-io, features, conformance";
 
 /// Which steps to run, from `--skip` and `--only`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -163,7 +170,8 @@ fn run_step(step: &str, root: &Path) -> Result<(), String> {
                 .args(["doc", "--workspace", "--no-deps", "--all-features"])
                 .env("RUSTDOCFLAGS", "-D warnings"),
         ),
-        "wasm" => wasm(root),
+        "wasm" => crate::wasm::core(root),
+        "edge" => crate::wasm::edge(root),
         "sans-io" => sans_io(root),
         "features" => features(root),
         "conformance" => conformance(root),
@@ -193,14 +201,6 @@ fn test(root: &Path) -> Result<(), String> {
     }
     // nextest does not run doctests.
     run_cmd(cargo(root).args(["test", "--workspace", "--all-features", "--doc"]))
-}
-
-fn wasm(root: &Path) -> Result<(), String> {
-    let installed = capture(Command::new("rustup").args(["target", "list", "--installed"]))?;
-    if !installed.lines().any(|l| l.trim() == WASM_TARGET) {
-        run_cmd(Command::new("rustup").args(["target", "add", WASM_TARGET]))?;
-    }
-    run_cmd(cargo(root).args(["build", "-p", "pusher-core", "--target", WASM_TARGET]))
 }
 
 fn sans_io(root: &Path) -> Result<(), String> {
@@ -283,7 +283,7 @@ const PUSHER_JS_CHECK: [&str; 5] = ["test", "-p", "pusher-conformance", "--test"
 const CONFORMANCE_SUITE: [&str; 5] = ["test", "-p", "pusher-conformance", "--test", "conformance"];
 
 /// `cargo`, as the one running xtask when there is one, run in the workspace root.
-fn cargo(root: &Path) -> Command {
+pub(crate) fn cargo(root: &Path) -> Command {
     let mut cmd = Command::new(env::var_os("CARGO").unwrap_or_else(|| OsString::from("cargo")));
     cmd.current_dir(root);
     cmd
@@ -307,7 +307,7 @@ fn describe(cmd: &Command) -> String {
     parts.join(" ")
 }
 
-fn run_cmd(cmd: &mut Command) -> Result<(), String> {
+pub(crate) fn run_cmd(cmd: &mut Command) -> Result<(), String> {
     let shown = describe(cmd);
     println!("$ {shown}");
     let status = cmd
@@ -321,7 +321,7 @@ fn run_cmd(cmd: &mut Command) -> Result<(), String> {
 }
 
 /// Runs `cmd` and returns its stdout; its stderr goes to ours.
-fn capture(cmd: &mut Command) -> Result<String, String> {
+pub(crate) fn capture(cmd: &mut Command) -> Result<String, String> {
     let shown = describe(cmd);
     println!("$ {shown}");
     let output = cmd
@@ -351,7 +351,9 @@ mod tests {
     fn skip_and_only() {
         assert_eq!(
             parse(&["--skip", "clippy", "--skip=conformance"]).map(|s| s.steps()),
-            Ok(vec!["fmt", "tidy", "test", "doc", "wasm", "sans-io", "features"])
+            Ok(vec![
+                "fmt", "tidy", "test", "doc", "wasm", "edge", "sans-io", "features"
+            ])
         );
         // Order is the pipeline's, not the command line's.
         assert_eq!(

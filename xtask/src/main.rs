@@ -5,6 +5,7 @@
 
 mod ci;
 mod tidy;
+mod wasm;
 
 use std::process::ExitCode;
 
@@ -16,7 +17,7 @@ usage: cargo xtask <command>
 commands:
   ci [--skip STEP]... [--only STEP]...
         run every CI check in order (steps: fmt, tidy, clippy, test, doc, wasm,
-        sans-io, features, conformance)
+        edge, sans-io, features, conformance)
   tidy
         check the repository rules: PROTOCOL citations, crate docs and READMEs, to-do markers,
         unjustified unwrap/expect, inherited workspace metadata
