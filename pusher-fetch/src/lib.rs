@@ -23,11 +23,12 @@
 //! # Why a fetch client, and not reqwest
 //!
 //! reqwest has a fetch backend on `wasm32`, but its client there has other settings than on a
-//! native target (no connect timeout, no redirect policy), and a non-`Send` future that the shared
-//! adapter code does not take; building `pusher-reqwest` for both would put two clients behind
-//! `cfg`s in one crate. It also brings `url` and its Unicode tables into the `.wasm`, which an
-//! edge function pays for at every cold start. The host's `fetch` needs a few dozen lines and
-//! nothing but `wasm-bindgen`'s own crates, so that is what this crate is.
+//! native target (a timeout per request only, no connect timeout, no redirect policy), and a
+//! non-`Send` future that the shared adapter code does not take; building `pusher-reqwest` for
+//! both would put two clients behind `cfg`s in one crate. It also brings `url` and its Unicode
+//! tables (`idna`) into the `.wasm`, which an edge function pays for at every cold start. The
+//! host's `fetch` takes about a hundred lines over `wasm-bindgen`'s own crates, so that is what
+//! this crate is.
 //!
 //! # Defaults
 //!
