@@ -4,7 +4,8 @@
 // Run by tests/node.rs, which starts the emulator and passes, in the environment:
 //   PUSHER_EDGE_PKG     the wasm-bindgen output directory (pusher_edge_example.js)
 //   PUSHER_URL          the emulator; PUSHER_ENCRYPTION_MASTER_KEY_BASE64 its master key
-//   DEAD_PUSHER_URL     the same credentials on a port where nothing listens
+//   DEAD_PUSHER_URL     the same credentials on a port where nothing listens; SILENT_PUSHER_URL
+//                       at a server that never answers; HUGE_PUSHER_URL at one announcing 1 TiB
 //   SOCKET_ID           a connected subscriber's socket id, to authorize
 //   WEBHOOK_KEY, WEBHOOK_SIGNATURE, WEBHOOK_BODY   a webhook the emulator sent
 //
@@ -138,6 +139,24 @@ const checks = [
     });
     assert.equal(answer.status, 502, JSON.stringify(answer.body));
     assert.match(answer.body.error, new RegExp(`connecting to ${dead.host} failed: .*ECONNREFUSED`));
+  }],
+  ['gives up on a server that does not answer', async () => {
+    const silent = new URL(required('SILENT_PUSHER_URL'));
+    const started = Date.now();
+    const answer = await call('GET', '/channels/edge-public', {
+      withEnv: { ...env, PUSHER_URL: silent.toString() },
+    });
+    assert.equal(answer.status, 502, JSON.stringify(answer.body));
+    assert.match(answer.body.error, new RegExp(`no complete response from ${silent.host} within 5 s`));
+    assert.ok(Date.now() - started < 10_000, `took ${Date.now() - started} ms`);
+  }],
+  ['refuses a response body over the cap', async () => {
+    const huge = new URL(required('HUGE_PUSHER_URL'));
+    const answer = await call('GET', '/channels/edge-public', {
+      withEnv: { ...env, PUSHER_URL: huge.toString() },
+    });
+    assert.equal(answer.status, 502, JSON.stringify(answer.body));
+    assert.match(answer.body.error, /exceeds the limit of 8388608 bytes/);
   }],
 ];
 

@@ -1,7 +1,7 @@
 //! The edge handler, compiled to WebAssembly, run by Node.js against the emulator.
 //!
 //! This test starts the emulator (with a webhook inbox and an encryption master key), connects two
-//! subscribers, and runs `node/check.cjs` over the wasm-bindgen package named by
+//! subscribers, starts servers that never answer and that announce a huge body, and runs `node/check.cjs` over the wasm-bindgen package named by
 //! `PUSHER_EDGE_PKG`, which checks every answer of the handler. Then it checks the server's side:
 //! the events arrived (the encrypted one decrypts to what was sent), and the emulator accepts the
 //! authorizations the handler made.
@@ -12,6 +12,7 @@
 #![cfg(not(target_arch = "wasm32"))]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: a panic is a failure
 
+use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::time::Duration;
@@ -19,13 +20,14 @@ use std::time::Duration;
 use base64::Engine as _;
 use pusher_core::MasterKey;
 use pusher_emulator::{Emulator, Subscriber, WebhookInbox};
+use pusher_test_support::server::{Behavior, TestServer, dead_address};
 use serde_json::{Value, json};
 use tokio::process::Command;
 
 const WAIT: Duration = Duration::from_secs(10);
 
 /// The checks `node/check.cjs` runs, in order: each must be reported, and pass.
-const CHECKS: [&str; 10] = [
+const CHECKS: [&str; 12] = [
     "triggers an event",
     "triggers an event on an encrypted channel",
     "queries a channel",
@@ -36,6 +38,8 @@ const CHECKS: [&str; 10] = [
     "refuses an invalid channel name before sending",
     "says why the server refused a call",
     "says where a connection failed",
+    "gives up on a server that does not answer",
+    "refuses a response body over the cap",
 ];
 
 /// The wasm-bindgen package of the handler.
@@ -125,20 +129,23 @@ async fn run_checks(
     socket_id: &str,
     webhook: &pusher_emulator::ReceivedWebhook,
 ) -> serde_json::Map<String, Value> {
-    let dead = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap();
-    let dead_url = emulator
-        .pusher_url()
-        .replace(&emulator.addr().to_string(), &dead.to_string());
+    // The emulator's credentials at servers that refuse, never answer, or answer too much.
+    let elsewhere = |addr: SocketAddr| {
+        emulator
+            .pusher_url()
+            .replace(&emulator.addr().to_string(), &addr.to_string())
+    };
+    let silent = TestServer::start(Behavior::Hang);
+    let huge = TestServer::start(Behavior::HugeContentLength);
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("node/check.cjs");
     let run = Command::new("node")
         .arg(&script)
         .env("PUSHER_EDGE_PKG", package)
         .env("PUSHER_URL", emulator.pusher_url())
         .env("PUSHER_ENCRYPTION_MASTER_KEY_BASE64", master_key)
-        .env("DEAD_PUSHER_URL", dead_url)
+        .env("DEAD_PUSHER_URL", elsewhere(dead_address()))
+        .env("SILENT_PUSHER_URL", elsewhere(silent.addr()))
+        .env("HUGE_PUSHER_URL", elsewhere(huge.addr()))
         .env("SOCKET_ID", socket_id)
         .env("WEBHOOK_KEY", webhook.key.as_deref().unwrap_or_default())
         .env(
