@@ -1,10 +1,12 @@
 //! Real Pusher-compatible servers ("peers") on loopback, to test the library against something that
 //! was not written by us; pusher-js, the browser library, for the browser-client check and the web
-//! demo; and playwright-core, which drives headless Chromium in the web demo's browser check.
+//! demo; playwright-core, which drives headless Chromium in the web demo's browser check; and
+//! binaryen's `wasm-opt`, for the edge example's WebAssembly.
 //! How each peer is installed and configured, and why: this crate's README.
 //!
 //! Everything lives under `<workspace>/target/peers/`: each npm install in a directory of its own
-//! (`target/peers/soketi/`, `target/peers/pusher-js/`, `target/peers/playwright-core/`), and for a
+//! (`target/peers/soketi/`, `target/peers/pusher-js/`, `target/peers/playwright-core/`,
+//! `target/peers/binaryen/`), and for a
 //! peer a `run/` directory holding, per started server, its config (`soketi-PORT.json`), its log
 //! (`soketi-PORT.log`) and a state file (`soketi-PORT.state`) that `cargo xtask peer stop` reads.
 //!
@@ -24,6 +26,7 @@
 //! `cargo xtask peer install|start|stop soketi` is the command line over this crate.
 
 mod app;
+mod binaryen;
 mod files;
 mod loopback;
 mod npm;
@@ -38,6 +41,7 @@ use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
 pub use app::{AppCredentials, pusher_url};
+pub use binaryen::{BINARYEN_VERSION, install_wasm_opt};
 pub use loopback::{READY_TIMEOUT, free_tcp_port, free_udp_port, http_get_status};
 pub use playwright::{PLAYWRIGHT_CORE_VERSION, install_playwright_core};
 pub use process::{RunningPeer, STOP_GRACE, Stopped};

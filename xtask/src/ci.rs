@@ -15,13 +15,14 @@ use std::time::Instant;
 use pusher_peers::{self as peer, Peer, StartOptions, workspace_root};
 
 /// The steps, in the order they run.
-pub(crate) const STEPS: [&str; 10] = [
+pub(crate) const STEPS: [&str; 11] = [
     "fmt",
     "tidy",
     "clippy",
     "test",
     "doc",
     "wasm",
+    "edge",
     "sans-io",
     "features",
     "conformance",
@@ -40,15 +41,22 @@ pub(crate) const FACADE_FEATURE_CHECKS: &[&[&str]] = &[
     &["--no-default-features"],
 ];
 
-/// The conformance suite runs in its own step, against a real server: not among the unit tests.
-const NOT_UNIT_TESTED: [&str; 2] = ["--exclude", "pusher-conformance"];
+/// The conformance suite and the edge example run in steps of their own, against a real server
+/// and under Node.js: not among the unit tests.
+const NOT_UNIT_TESTED: [&str; 4] = [
+    "--exclude",
+    "pusher-conformance",
+    "--exclude",
+    "pusher-edge-example",
+];
 
 /// The target the sans-io core must build for.
 pub(crate) const WASM_TARGET: &str = "wasm32-unknown-unknown";
 
 /// Command-line help for `cargo xtask ci`.
 pub(crate) const USAGE: &str = "usage: cargo xtask ci [--skip STEP]... [--only STEP]...\n\
-     steps, in order: fmt, tidy, clippy, test, doc, wasm, sans-io, features, conformance, browser";
+     steps, in order: fmt, tidy, clippy, test, doc, wasm, edge, sans-io, features, conformance,\n\
+     browser";
 
 /// Which steps to run, from `--skip` and `--only`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -164,7 +172,8 @@ fn run_step(step: &str, root: &Path) -> Result<(), String> {
                 .args(["doc", "--workspace", "--no-deps", "--all-features"])
                 .env("RUSTDOCFLAGS", "-D warnings"),
         ),
-        "wasm" => wasm(root),
+        "wasm" => crate::wasm::core(root),
+        "edge" => crate::wasm::edge(root),
         "sans-io" => sans_io(root),
         "features" => features(root),
         "conformance" => conformance(root),
@@ -195,14 +204,6 @@ fn test(root: &Path) -> Result<(), String> {
     }
     // nextest does not run doctests.
     run_cmd(cargo(root).args(["test", "--workspace", "--all-features", "--doc"]))
-}
-
-fn wasm(root: &Path) -> Result<(), String> {
-    let installed = capture(Command::new("rustup").args(["target", "list", "--installed"]))?;
-    if !installed.lines().any(|l| l.trim() == WASM_TARGET) {
-        run_cmd(Command::new("rustup").args(["target", "add", WASM_TARGET]))?;
-    }
-    run_cmd(cargo(root).args(["build", "-p", "pusher-core", "--target", WASM_TARGET]))
 }
 
 fn sans_io(root: &Path) -> Result<(), String> {
@@ -354,7 +355,7 @@ mod tests {
         assert_eq!(
             parse(&["--skip", "clippy", "--skip=conformance"]).map(|s| s.steps()),
             Ok(vec![
-                "fmt", "tidy", "test", "doc", "wasm", "sans-io", "features", "browser"
+                "fmt", "tidy", "test", "doc", "wasm", "edge", "sans-io", "features", "browser"
             ])
         );
         // Order is the pipeline's, not the command line's.

@@ -6,6 +6,7 @@
 mod browser;
 mod ci;
 mod tidy;
+mod wasm;
 
 use std::process::ExitCode;
 
@@ -17,7 +18,7 @@ usage: cargo xtask <command>
 commands:
   ci [--skip STEP]... [--only STEP]...
         run every CI check in order (steps: fmt, tidy, clippy, test, doc, wasm,
-        sans-io, features, conformance, browser)
+        edge, sans-io, features, conformance, browser)
   tidy
         check the repository rules: PROTOCOL citations, crate docs and READMEs, to-do markers,
         unjustified unwrap/expect, inherited workspace metadata
