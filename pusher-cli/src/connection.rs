@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use clap::Args;
-use pusher::{Config, PUSHER_URL_ENV, Pusher, PusherBuilder, Scheme};
+use pusher::{PUSHER_URL_ENV, Pusher, PusherBuilder, Scheme};
 
 use crate::failure::Failure;
 
@@ -148,54 +148,9 @@ impl ConnectionArgs {
     }
 }
 
-/// Where WebSocket clients of `config`'s app connect, protocol 7: `ws-CLUSTER.pusher.com` for
-/// Pusher's `api-CLUSTER.pusher.com`, else the API's own host and port (as soketi and the
-/// emulator serve both); `wss` over HTTPS, `ws` over HTTP.
-pub(crate) fn websocket_url(config: &Config) -> String {
-    let api = config.api_endpoint();
-    let (scheme, default_port) = match api.scheme() {
-        Scheme::Http => ("ws", Scheme::Http.default_port()),
-        _ => ("wss", Scheme::Https.default_port()),
-    };
-    let host = match api
-        .host()
-        .strip_prefix("api-")
-        .and_then(|rest| rest.strip_suffix(".pusher.com"))
-    {
-        Some(cluster) => format!("ws-{cluster}.pusher.com"),
-        None => api.host().to_owned(),
-    };
-    let port = match api.port() {
-        port if port == default_port => String::new(),
-        port => format!(":{port}"),
-    };
-    format!("{scheme}://{host}{port}/app/{}?protocol=7", config.key())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn websocket_urls() {
-        let config = |url: &str| Config::from_url(url).unwrap();
-        assert_eq!(
-            websocket_url(&config("https://k:s@api-eu.pusher.com/apps/1")),
-            "wss://ws-eu.pusher.com/app/k?protocol=7"
-        );
-        assert_eq!(
-            websocket_url(&config("http://k:s@127.0.0.1:6001/apps/1")),
-            "ws://127.0.0.1:6001/app/k?protocol=7"
-        );
-        assert_eq!(
-            websocket_url(&config("https://k:s@example.com:8443/apps/1")),
-            "wss://example.com:8443/app/k?protocol=7"
-        );
-        assert_eq!(
-            websocket_url(&config("http://k:s@localhost/apps/1")),
-            "ws://localhost/app/k?protocol=7"
-        );
-    }
 
     #[test]
     fn schemes_by_name() {

@@ -235,6 +235,52 @@ impl Config {
     pub fn max_payload_bytes(&self) -> usize {
         self.inner.max_payload_bytes
     }
+
+    /// The cluster, when requests go to Pusher's own `api-{cluster}.pusher.com`.
+    ///
+    /// ```
+    /// use pusher_core::Config;
+    ///
+    /// assert_eq!(Config::builder("1", "k", "s").cluster("eu").build()?.cluster(), Some("eu"));
+    /// assert_eq!(Config::from_url("http://k:s@127.0.0.1:6001/apps/1")?.cluster(), None);
+    /// # Ok::<(), pusher_core::ConfigError>(())
+    /// ```
+    pub fn cluster(&self) -> Option<&str> {
+        self.inner
+            .api
+            .host()
+            .strip_prefix("api-")?
+            .strip_suffix(".pusher.com")
+    }
+
+    /// Where WebSocket clients (pusher-js, the other platforms' libraries) connect for this app:
+    /// `wss://ws-{cluster}.pusher.com/app/KEY?protocol=7` on Pusher itself, else the API's own host
+    /// and port (`ws://` over plain HTTP), as soketi and other compatible servers serve both.
+    ///
+    /// ```
+    /// use pusher_core::Config;
+    ///
+    /// let config = Config::from_url("https://key:secret@api-eu.pusher.com/apps/1")?;
+    /// assert_eq!(config.websocket_url(), "wss://ws-eu.pusher.com/app/key?protocol=7");
+    /// let config = Config::from_url("http://key:secret@127.0.0.1:6001/apps/1")?;
+    /// assert_eq!(config.websocket_url(), "ws://127.0.0.1:6001/app/key?protocol=7");
+    /// # Ok::<(), pusher_core::ConfigError>(())
+    /// ```
+    pub fn websocket_url(&self) -> String {
+        let api = &self.inner.api;
+        let scheme = match api.scheme() {
+            Scheme::Http => "ws",
+            Scheme::Https => "wss",
+        };
+        let authority = match self.cluster() {
+            Some(cluster) => format!("ws-{cluster}.pusher.com"),
+            None => match api.port {
+                Some(port) if port != api.scheme.default_port() => format!("{}:{port}", api.host),
+                _ => api.host.clone(),
+            },
+        };
+        format!("{scheme}://{authority}/app/{}?protocol=7", self.key())
+    }
 }
 
 /// Builds a [`Config`]. Every setting is checked in [`build`](ConfigBuilder::build).
@@ -880,5 +926,30 @@ mod tests {
             Some(Some([1; 32]))
         );
         assert_eq!(max_payload_bytes, 1);
+    }
+
+    #[test]
+    fn websocket_urls_follow_the_api_host() {
+        let url = |url: &str| Config::from_url(url).unwrap().websocket_url();
+        assert_eq!(
+            url("https://k:s@api-eu.pusher.com/apps/1"),
+            "wss://ws-eu.pusher.com/app/k?protocol=7"
+        );
+        assert_eq!(
+            url("http://k:s@127.0.0.1:6001/apps/1"),
+            "ws://127.0.0.1:6001/app/k?protocol=7"
+        );
+        assert_eq!(
+            url("https://k:s@example.com:8443/apps/1"),
+            "wss://example.com:8443/app/k?protocol=7"
+        );
+        assert_eq!(
+            url("http://k:s@localhost/apps/1"),
+            "ws://localhost/app/k?protocol=7"
+        );
+        assert_eq!(
+            url("https://k:s@example.com:443/apps/1"),
+            "wss://example.com/app/k?protocol=7"
+        );
     }
 }

@@ -327,6 +327,90 @@ pub enum WebhookEvent {
     },
 }
 
+impl WebhookEvent {
+    /// The event's name on the wire: `channel_occupied`, `member_added`, `client_event`, ...
+    /// (for an unknown event, its own `name`, if it has one).
+    pub fn name(&self) -> &str {
+        match self {
+            Self::ChannelOccupied { .. } => "channel_occupied",
+            Self::ChannelVacated { .. } => "channel_vacated",
+            Self::MemberAdded { .. } => "member_added",
+            Self::MemberRemoved { .. } => "member_removed",
+            Self::ClientEvent { .. } => "client_event",
+            Self::CacheMiss { .. } => "cache_miss",
+            Self::SubscriptionCount { .. } => "subscription_count",
+            Self::Unknown { raw } => raw.get("name").and_then(|n| n.as_str()).unwrap_or_default(),
+        }
+    }
+
+    /// The channel the event is about (for an unknown event, its own `channel`, if it has one).
+    pub fn channel(&self) -> Option<&str> {
+        match self {
+            Self::ChannelOccupied { channel }
+            | Self::ChannelVacated { channel }
+            | Self::MemberAdded { channel, .. }
+            | Self::MemberRemoved { channel, .. }
+            | Self::ClientEvent { channel, .. }
+            | Self::CacheMiss { channel }
+            | Self::SubscriptionCount { channel, .. } => Some(channel),
+            Self::Unknown { raw } => raw.get("channel").and_then(|c| c.as_str()),
+        }
+    }
+}
+
+/// An event as Pusher sends it: `{"name": .., "channel": .., ...}` (an unknown event as it came).
+impl serde::Serialize for WebhookEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[derive(serde::Serialize)]
+        struct Wire<'a> {
+            name: &'a str,
+            channel: Option<&'a str>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            event: Option<&'a str>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            data: Option<&'a str>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            socket_id: Option<&'a str>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            user_id: Option<&'a str>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            subscription_count: Option<u64>,
+        }
+        let mut wire = Wire {
+            name: self.name(),
+            channel: self.channel(),
+            event: None,
+            data: None,
+            socket_id: None,
+            user_id: None,
+            subscription_count: None,
+        };
+        match self {
+            Self::Unknown { raw } => return raw.serialize(serializer),
+            Self::MemberAdded { user_id, .. } | Self::MemberRemoved { user_id, .. } => {
+                wire.user_id = Some(user_id);
+            }
+            Self::ClientEvent {
+                event,
+                data,
+                socket_id,
+                user_id,
+                ..
+            } => {
+                wire.event = Some(event);
+                wire.data = Some(data);
+                wire.socket_id = socket_id.as_deref();
+                wire.user_id = user_id.as_deref();
+            }
+            Self::SubscriptionCount {
+                subscription_count, ..
+            } => wire.subscription_count = Some(*subscription_count),
+            _ => {}
+        }
+        wire.serialize(serializer)
+    }
+}
+
 /// A webhook that does not verify or does not parse.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -577,5 +661,35 @@ mod tests {
             .verify(Some("key"), Some(&signed(&b)), b.as_bytes(), NOW)
             .unwrap_err();
         assert!(matches!(e, WebhookError::Decrypt { .. }), "{e}");
+    }
+
+    #[test]
+    fn events_serialize_as_pusher_sends_them() {
+        let events = [
+            (
+                r#"{"name":"member_added","channel":"presence-a","user_id":"u1"}"#,
+                Some("presence-a"),
+            ),
+            (
+                r#"{"name":"client_event","channel":"private-a","event":"client-x","data":"hi","socket_id":"1.2"}"#,
+                Some("private-a"),
+            ),
+            (
+                r#"{"name":"subscription_count","channel":"a","subscription_count":3}"#,
+                Some("a"),
+            ),
+            (r#"{"name":"something_new","extra":1}"#, None),
+        ];
+        let verifier = WebhookVerifier::new(&Config::new("1", "key", "secret").unwrap());
+        for (json, channel) in events {
+            let body = format!(r#"{{"time_ms":1,"events":[{json}]}}"#);
+            let event = verifier.parse(body.as_bytes()).unwrap().events.remove(0);
+            assert_eq!(
+                serde_json::to_value(&event).unwrap(),
+                serde_json::from_str::<serde_json::Value>(json).unwrap()
+            );
+            assert_eq!(event.channel(), channel);
+            assert_eq!(event.name(), json.split('"').nth(3).unwrap());
+        }
     }
 }

@@ -27,7 +27,7 @@ pub fn installed_pusher_js() -> PathBuf {
 /// HTTPS; pusher-js still wants a cluster, which the explicit host then overrides.
 pub fn client_settings(config: &Config) -> Value {
     let api = config.api_endpoint();
-    let options = match pusher_cluster(api.host()) {
+    let options = match config.cluster() {
         Some(cluster) => json!({"cluster": cluster, "forceTLS": true}),
         None => json!({
             "cluster": "mt1",
@@ -40,11 +40,6 @@ pub fn client_settings(config: &Config) -> Value {
         }),
     };
     json!({"key": config.key(), "options": options})
-}
-
-/// The cluster of a Pusher API host, `api-CLUSTER.pusher.com`.
-fn pusher_cluster(host: &str) -> Option<&str> {
-    host.strip_prefix("api-")?.strip_suffix(".pusher.com")
 }
 
 #[cfg(test)]

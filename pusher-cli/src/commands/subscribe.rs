@@ -13,7 +13,6 @@ use serde_json::value::RawValue;
 
 use super::Context;
 use super::auth::{Member, authenticate, authorize};
-use crate::connection::websocket_url;
 use crate::failure::Failure;
 use crate::input::parse_json;
 use crate::output::{one_line, status};
@@ -101,7 +100,7 @@ impl SubscribeArgs {
         }
         let url = match &self.ws_url {
             Some(url) => url.clone(),
-            None => websocket_url(pusher.config()),
+            None => pusher.config().websocket_url(),
         };
         let mut subscriber = Subscriber::connect(&url).await?;
         let socket_id = subscriber.socket_id().to_owned();
