@@ -290,7 +290,7 @@ fn cargo(root: &Path) -> Command {
 }
 
 /// A readable rendering of `cmd` (program base name, arguments, and variables it sets).
-fn describe(cmd: &Command) -> String {
+pub(crate) fn describe(cmd: &Command) -> String {
     let program = PathBuf::from(cmd.get_program());
     let mut parts: Vec<String> = cmd
         .get_envs()
@@ -307,7 +307,8 @@ fn describe(cmd: &Command) -> String {
     parts.join(" ")
 }
 
-fn run_cmd(cmd: &mut Command) -> Result<(), String> {
+/// Runs `cmd`, printing it first; fails unless it succeeds.
+pub(crate) fn run_cmd(cmd: &mut Command) -> Result<(), String> {
     let shown = describe(cmd);
     println!("$ {shown}");
     let status = cmd
