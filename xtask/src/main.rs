@@ -18,7 +18,7 @@ usage: cargo xtask <command>
 commands:
   ci [--skip STEP]... [--only STEP]...
         run every CI check in order (steps: fmt, tidy, clippy, test, doc, wasm,
-        sans-io, features, conformance)
+        sans-io, features, conformance, fuzz)
   fuzz [--seconds N] [TARGET]...
         run every fuzz target (or the named ones) for N seconds each (default 60), from its
         checked-in corpus in fuzz/corpus/; a crashing input is added to that corpus and fails
