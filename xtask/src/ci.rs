@@ -4,7 +4,8 @@
 //! `ci: N passed, 0 failed` (or `ci: N passed, 1 failed` before a non-zero exit), N counting the
 //! steps that ran. `--skip STEP` (repeatable) and `--only STEP` (repeatable) narrow the run.
 //!
-//! Cargo runs with the environment it was given: `CARGO_TARGET_DIR` is honoured, never set here.
+//! Cargo runs with the environment it was given: `CARGO_TARGET_DIR` is honoured, never set here
+//! (the fuzz targets alone build elsewhere, into `fuzz/target`: see src/fuzz.rs).
 
 use std::env;
 use std::ffi::OsString;
@@ -15,7 +16,7 @@ use std::time::Instant;
 use pusher_peers::{self as peer, Peer, StartOptions, workspace_root};
 
 /// The steps, in the order they run.
-pub(crate) const STEPS: [&str; 11] = [
+pub(crate) const STEPS: [&str; 12] = [
     "fmt",
     "tidy",
     "clippy",
@@ -27,6 +28,7 @@ pub(crate) const STEPS: [&str; 11] = [
     "features",
     "conformance",
     "browser",
+    "fuzz",
 ];
 
 /// Crates that must never show up among pusher-core's normal dependencies: it is sans-io.
@@ -50,13 +52,17 @@ const NOT_UNIT_TESTED: [&str; 4] = [
     "pusher-edge-example",
 ];
 
+/// How long the `fuzz` step runs each fuzz target: long enough to replay the checked-in corpus
+/// and to show that every target builds and runs.
+pub(crate) const FUZZ_SECONDS: u64 = 5;
+
 /// The target the sans-io core must build for.
 pub(crate) const WASM_TARGET: &str = "wasm32-unknown-unknown";
 
 /// Command-line help for `cargo xtask ci`.
 pub(crate) const USAGE: &str = "usage: cargo xtask ci [--skip STEP]... [--only STEP]...\n\
      steps, in order: fmt, tidy, clippy, test, doc, wasm, edge, sans-io, features, conformance,\n\
-     browser";
+     browser, fuzz";
 
 /// Which steps to run, from `--skip` and `--only`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -155,7 +161,11 @@ fn print_summary(lines: &[String]) {
 
 fn run_step(step: &str, root: &Path) -> Result<(), String> {
     match step {
-        "fmt" => run_cmd(cargo(root).args(["fmt", "--all", "--check"])),
+        "fmt" => {
+            run_cmd(cargo(root).args(["fmt", "--all", "--check"]))?;
+            // The fuzz crate is outside the workspace.
+            run_cmd(cargo(root).args(["fmt", "--manifest-path", "fuzz/Cargo.toml", "--check"]))
+        }
         "tidy" => crate::tidy::run(root),
         "clippy" => run_cmd(cargo(root).args([
             "clippy",
@@ -178,6 +188,13 @@ fn run_step(step: &str, root: &Path) -> Result<(), String> {
         "features" => features(root),
         "conformance" => conformance(root),
         "browser" => crate::browser::run(root),
+        "fuzz" => crate::fuzz::run(
+            root,
+            &crate::fuzz::Options {
+                seconds: FUZZ_SECONDS,
+                targets: Vec::new(),
+            },
+        ),
         other => Err(format!("no such step `{other}`")),
     }
 }
@@ -293,7 +310,7 @@ pub(crate) fn cargo(root: &Path) -> Command {
 }
 
 /// A readable rendering of `cmd` (program base name, arguments, and variables it sets).
-fn describe(cmd: &Command) -> String {
+pub(crate) fn describe(cmd: &Command) -> String {
     let program = PathBuf::from(cmd.get_program());
     let mut parts: Vec<String> = cmd
         .get_envs()
@@ -310,6 +327,7 @@ fn describe(cmd: &Command) -> String {
     parts.join(" ")
 }
 
+/// Runs `cmd`, printing it first; fails unless it succeeds.
 pub(crate) fn run_cmd(cmd: &mut Command) -> Result<(), String> {
     let shown = describe(cmd);
     println!("$ {shown}");
@@ -353,7 +371,7 @@ mod tests {
     #[test]
     fn skip_and_only() {
         assert_eq!(
-            parse(&["--skip", "clippy", "--skip=conformance"]).map(|s| s.steps()),
+            parse(&["--skip", "clippy", "--skip=conformance", "--skip", "fuzz"]).map(|s| s.steps()),
             Ok(vec![
                 "fmt", "tidy", "test", "doc", "wasm", "edge", "sans-io", "features", "browser"
             ])

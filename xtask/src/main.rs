@@ -1,10 +1,12 @@
 //! `cargo xtask`: project automation. See `cargo xtask help`.
 //!
-//! A thin command line: `ci` (src/ci.rs) runs every check CI runs, and `peer` installs, starts and
-//! stops real Pusher-compatible servers through the pusher-peers crate.
+//! A thin command line: `ci` (src/ci.rs) runs every check CI runs, `fuzz` (src/fuzz.rs) runs the
+//! fuzz targets, and `peer` installs, starts and stops real Pusher-compatible servers through the
+//! pusher-peers crate.
 
 mod browser;
 mod ci;
+mod fuzz;
 mod tidy;
 mod wasm;
 
@@ -18,7 +20,11 @@ usage: cargo xtask <command>
 commands:
   ci [--skip STEP]... [--only STEP]...
         run every CI check in order (steps: fmt, tidy, clippy, test, doc, wasm,
-        edge, sans-io, features, conformance, browser)
+        edge, sans-io, features, conformance, browser, fuzz)
+  fuzz [--seconds N] [TARGET]...
+        run every fuzz target (or the named ones) for N seconds each (default 60), from its
+        checked-in corpus in fuzz/corpus/; a crashing input is added to that corpus and fails
+        the run (cargo-fuzz and the nightly toolchain are installed when missing)
   tidy
         check the repository rules: PROTOCOL citations, crate docs and READMEs, to-do markers,
         unjustified unwrap/expect, inherited workspace metadata
@@ -36,6 +42,9 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("ci") => return ci::run(&args[1..]),
         Some("peer") => peer_command(&args[1..]),
+        Some("fuzz") => fuzz::Options::parse(&args[1..])
+            .map_err(|e| format!("{e}\n{}", fuzz::USAGE))
+            .and_then(|options| fuzz::run(&pusher_peers::workspace_root(), &options)),
         Some("tidy") => no_more_args(&args[1..]).and_then(|()| tidy::run(&pusher_peers::workspace_root())),
         Some("help" | "-h" | "--help") => {
             println!("{USAGE}");
