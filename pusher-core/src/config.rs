@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
+use http::uri::Authority;
 
 use crate::limits::DEFAULT_MAX_PAYLOAD_BYTES;
 use crate::quote::quote;
@@ -108,9 +109,27 @@ pub struct Endpoint {
     scheme: Scheme,
     host: String,
     port: Option<u16>,
+    /// `host[:port]`, the port omitted when it is the scheme's default: made once, and shared by
+    /// every request's URI.
+    authority: Authority,
 }
 
 impl Endpoint {
+    /// An endpoint on a host already checked by [`check_host`].
+    fn new(scheme: Scheme, host: String, port: Option<u16>) -> Result<Self, ConfigError> {
+        let authority = match port {
+            Some(port) if port != scheme.default_port() => format!("{host}:{port}"),
+            _ => host.clone(),
+        };
+        let authority = Authority::try_from(authority).map_err(|_| ConfigError::InvalidHost(quote(&host)))?;
+        Ok(Self {
+            scheme,
+            host,
+            port,
+            authority,
+        })
+    }
+
     /// The scheme.
     pub fn scheme(&self) -> Scheme {
         self.scheme
@@ -128,12 +147,20 @@ impl Endpoint {
 
     /// `scheme://host[:port]`, the port omitted when it is the scheme's default.
     pub fn base_url(&self) -> String {
-        match self.port {
-            Some(port) if port != self.scheme.default_port() => {
-                format!("{}://{}:{port}", self.scheme, self.host)
-            }
-            _ => format!("{}://{}", self.scheme, self.host),
+        format!("{}://{}", self.scheme, self.authority)
+    }
+
+    /// The scheme as a URI has it.
+    pub(crate) fn uri_scheme(&self) -> http::uri::Scheme {
+        match self.scheme {
+            Scheme::Http => http::uri::Scheme::HTTP,
+            Scheme::Https => http::uri::Scheme::HTTPS,
         }
+    }
+
+    /// `host[:port]` as a URI has it.
+    pub(crate) fn authority(&self) -> &Authority {
+        &self.authority
     }
 }
 
@@ -366,16 +393,8 @@ impl ConfigBuilder {
                 app_id: self.app_id,
                 key: self.key,
                 secret: self.secret,
-                api: Endpoint {
-                    scheme: self.scheme,
-                    host,
-                    port: self.port,
-                },
-                notify: Endpoint {
-                    scheme: self.notify_scheme,
-                    host: notify_host,
-                    port: self.notify_port,
-                },
+                api: Endpoint::new(self.scheme, host, self.port)?,
+                notify: Endpoint::new(self.notify_scheme, notify_host, self.notify_port)?,
                 master_key,
                 max_payload_bytes: self.max_payload_bytes,
             }),

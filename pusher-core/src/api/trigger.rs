@@ -1,5 +1,6 @@
 //! Triggering events: one event on 1 to 100 channels, or a batch of 1 to 10 events.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
@@ -23,9 +24,12 @@ pub struct EventData(String);
 impl EventData {
     /// Serializes `value` to JSON, once.
     pub fn json<T: Serialize + ?Sized>(value: &T) -> Result<Self, RequestError> {
-        serde_json::to_string(value)
+        // Room for most event data at once, so that the buffer seldom grows (the ceiling is 10 KB).
+        let mut json = Vec::with_capacity(1024);
+        serde_json::to_writer(&mut json, value).map_err(RequestError::Serialize)?;
+        String::from_utf8(json)
             .map(Self)
-            .map_err(RequestError::Serialize)
+            .map_err(|_| RequestError::Serialize(serde::ser::Error::custom("the JSON is not UTF-8")))
     }
 
     /// Sends `encoded` as it is: it is already the event's data.
@@ -70,20 +74,25 @@ pub struct ChannelInfo {
 }
 
 /// The data as sent: encrypted for an encrypted channel, checked against the payload ceiling.
-fn data_as_sent(
+fn data_as_sent<'a>(
     config: &Config,
     context: &RequestContext<'_>,
     channel: &ChannelName,
-    data: &EventData,
-) -> Result<String, RequestError> {
+    data: &'a EventData,
+) -> Result<Cow<'a, str>, RequestError> {
     let sent = if channel.is_encrypted() {
         let master_key = config.master_key().ok_or_else(|| RequestError::NoMasterKey {
             channel: channel.to_string(),
         })?;
         let nonce = context.nonces.nonce().map_err(RequestError::Random)?;
-        encryption::encrypt(channel.as_str(), master_key, &nonce, data.as_str().as_bytes())
+        Cow::Owned(encryption::encrypt(
+            channel.as_str(),
+            master_key,
+            &nonce,
+            data.as_str().as_bytes(),
+        ))
     } else {
-        data.as_str().to_owned()
+        Cow::Borrowed(data.as_str())
     };
     if sent.len() > config.max_payload_bytes() {
         return Err(RequestError::PayloadTooLarge {
@@ -95,19 +104,45 @@ fn data_as_sent(
     Ok(sent)
 }
 
+/// An upper bound of the length of `s` as a JSON string, quotes included: `"` and `\\` take two
+/// bytes, a control character at most six.
+fn json_string_len(s: &str) -> usize {
+    let escapes: usize = s
+        .bytes()
+        .map(|b| match b {
+            b'"' | b'\\' => 1,
+            0..=0x1f => 5,
+            _ => 0,
+        })
+        .sum();
+    2 + s.len() + escapes
+}
+
+/// The room an event's fields but `data` take in a body: names, punctuation and options.
+fn fields_len(event: &EventName, socket_id: Option<&SocketId>, info: Option<&str>) -> usize {
+    // The keys and punctuation of an event take under 96 bytes.
+    96 + json_string_len(event.as_str())
+        + socket_id.map_or(0, |s| s.as_str().len())
+        + info.map_or(0, str::len)
+}
+
+/// `POST`s `body` as JSON to `/apps/{id}{suffix}`, the body serialized into one buffer of
+/// `capacity` bytes (an upper bound of its length, so that it never grows).
 fn post_json(
     config: &Config,
     context: &RequestContext<'_>,
     suffix: &str,
     body: &impl Serialize,
+    capacity: usize,
 ) -> Result<http::Request<Vec<u8>>, RequestError> {
-    let body = serde_json::to_vec(body).map_err(RequestError::Serialize)?;
+    let mut bytes = Vec::with_capacity(capacity);
+    serde_json::to_writer(&mut bytes, body).map_err(RequestError::Serialize)?;
     Unsigned {
         method: http::Method::POST,
         endpoint: config.api_endpoint(),
-        path: app_path(config, suffix),
+        path: &app_path!(config, suffix),
         params: &[],
-        body,
+        body: bytes,
     }
     .sign(config, context.timestamp)
 }
@@ -194,14 +229,23 @@ impl Operation for Trigger {
         }
         // With several channels none is encrypted, so the data is the same for all: check it once.
         let data = data_as_sent(config, context, first, &self.data)?;
+        let info = info_param(&self.info);
+        let channels_len: usize = self
+            .channels
+            .iter()
+            .map(|c| json_string_len(c.as_str()) + 1)
+            .sum();
+        let capacity = fields_len(&self.event, self.socket_id.as_ref(), info.as_deref())
+            + channels_len
+            + json_string_len(&data);
         let body = TriggerBody {
             name: self.event.as_str(),
             channels: &self.channels,
             data: &data,
             socket_id: self.socket_id.as_ref().map(SocketId::as_str),
-            info: info_param(&self.info),
+            info,
         };
-        post_json(config, context, "/events", &body)
+        post_json(config, context, "/events", &body, capacity)
     }
 
     fn parse_response(&self, response: http::Response<Vec<u8>>) -> Result<TriggerResponse, ResponseError> {
@@ -257,7 +301,7 @@ impl BatchEvent {
 struct BatchItem<'a> {
     channel: &'a str,
     name: &'a str,
-    data: String,
+    data: Cow<'a, str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     socket_id: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -315,7 +359,17 @@ impl Operation for TriggerBatch {
                 })
             })
             .collect::<Result<Vec<_>, RequestError>>()?;
-        post_json(config, context, "/batch_events", &BatchBody { batch })
+        let capacity: usize = self
+            .events
+            .iter()
+            .zip(&batch)
+            .map(|(e, item)| {
+                fields_len(&e.event, e.socket_id.as_ref(), item.info.as_deref())
+                    + json_string_len(item.channel)
+                    + json_string_len(&item.data)
+            })
+            .sum();
+        post_json(config, context, "/batch_events", &BatchBody { batch }, capacity)
     }
 
     fn parse_response(&self, response: http::Response<Vec<u8>>) -> Result<BatchResponse, ResponseError> {
