@@ -8,7 +8,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use http::uri::Authority;
 
-use crate::limits::DEFAULT_MAX_PAYLOAD_BYTES;
+use crate::limits::{DEFAULT_MAX_PAYLOAD_BYTES, MAX_BATCH_EVENTS};
 use crate::quote::quote;
 
 /// The default host of the native push notification API (PROTOCOL §10).
@@ -181,6 +181,7 @@ struct ConfigInner {
     notify: Endpoint,
     master_key: Option<MasterKey>,
     max_payload_bytes: usize,
+    max_batch_events: usize,
 }
 
 impl fmt::Debug for Config {
@@ -194,6 +195,7 @@ impl fmt::Debug for Config {
             .field("notify", &i.notify)
             .field("master_key", &i.master_key)
             .field("max_payload_bytes", &i.max_payload_bytes)
+            .field("max_batch_events", &i.max_batch_events)
             .finish()
     }
 }
@@ -255,6 +257,11 @@ impl Config {
     pub fn max_payload_bytes(&self) -> usize {
         self.inner.max_payload_bytes
     }
+
+    /// The most events one batch may hold.
+    pub fn max_batch_events(&self) -> usize {
+        self.inner.max_batch_events
+    }
 }
 
 /// Builds a [`Config`]. Every setting is checked in [`build`](ConfigBuilder::build).
@@ -272,6 +279,7 @@ pub struct ConfigBuilder {
     notify_port: Option<u16>,
     master_key: Option<Result<MasterKey, ConfigError>>,
     max_payload_bytes: usize,
+    max_batch_events: usize,
 }
 
 impl ConfigBuilder {
@@ -290,6 +298,7 @@ impl ConfigBuilder {
             notify_port: None,
             master_key: None,
             max_payload_bytes: DEFAULT_MAX_PAYLOAD_BYTES,
+            max_batch_events: MAX_BATCH_EVENTS,
         }
     }
 
@@ -376,6 +385,9 @@ impl ConfigBuilder {
         if self.max_payload_bytes == 0 {
             return Err(ConfigError::ZeroPayloadLimit);
         }
+        if self.max_batch_events == 0 {
+            return Err(ConfigError::ZeroBatchLimit);
+        }
         let host = match (self.host, self.cluster) {
             (Some(host), _) => check_host(host)?,
             (None, Some(cluster)) => {
@@ -397,6 +409,7 @@ impl ConfigBuilder {
                 notify: Endpoint::new(self.notify_scheme, notify_host, self.notify_port)?,
                 master_key,
                 max_payload_bytes: self.max_payload_bytes,
+                max_batch_events: self.max_batch_events,
             }),
         })
     }
@@ -462,6 +475,13 @@ macro_rules! config_settings {
             /// for a dedicated cluster.
             fn max_payload_bytes(builder, bytes: usize) {
                 builder.max_payload_bytes = bytes;
+            }
+
+            /// The most events one batch may hold (default
+            /// [`MAX_BATCH_EVENTS`](crate::limits::MAX_BATCH_EVENTS), as on multi-tenant clusters):
+            /// raise it for a dedicated cluster that allows more.
+            fn max_batch_events(builder, count: usize) {
+                builder.max_batch_events = count;
             }
         }
     };
@@ -593,6 +613,9 @@ pub enum ConfigError {
     /// The maximum payload size is zero.
     #[error("invalid maximum payload size 0: must be at least 1 byte")]
     ZeroPayloadLimit,
+    /// The maximum number of events per batch is zero.
+    #[error("invalid maximum batch size 0: must be at least 1 event")]
+    ZeroBatchLimit,
 }
 
 #[cfg(test)]
@@ -649,6 +672,13 @@ mod tests {
                 .build()
                 .unwrap_err(),
             ConfigError::ZeroPayloadLimit
+        );
+        assert_eq!(
+            Config::builder("1", "k", "s")
+                .max_batch_events(0)
+                .build()
+                .unwrap_err(),
+            ConfigError::ZeroBatchLimit
         );
     }
 

@@ -7,9 +7,9 @@ use serde::{Deserialize, Serialize};
 
 use super::RequestError;
 use super::{ChannelAttribute, Operation, RequestContext, info_param};
-use crate::config::Config;
+use crate::config::{Config, MasterKey};
 use crate::encryption;
-use crate::limits::{MAX_BATCH_EVENTS, MAX_TRIGGER_CHANNELS};
+use crate::limits::MAX_TRIGGER_CHANNELS;
 use crate::names::{ChannelName, EventName, SocketId, UserId};
 use crate::request::{Unsigned, app_path};
 use crate::response::{ResponseError, parse_json};
@@ -73,35 +73,51 @@ pub struct ChannelInfo {
     pub subscription_count: Option<u64>,
 }
 
-/// The data as sent: encrypted for an encrypted channel, checked against the payload ceiling.
+/// The master key an encrypted channel needs.
+fn master_key<'c>(config: &'c Config, channel: &ChannelName) -> Result<&'c MasterKey, RequestError> {
+    config.master_key().ok_or_else(|| RequestError::NoMasterKey {
+        channel: channel.to_string(),
+    })
+}
+
+/// Checks `data` for `channel` as it would be sent, without encrypting: a master key for an
+/// encrypted channel, and the size after encryption within the payload ceiling.
+fn check_data(config: &Config, channel: &ChannelName, data: &EventData) -> Result<(), RequestError> {
+    let size = if channel.is_encrypted() {
+        master_key(config, channel)?;
+        encryption::envelope_len(data.as_str().len())
+    } else {
+        data.as_str().len()
+    };
+    if size > config.max_payload_bytes() {
+        return Err(RequestError::PayloadTooLarge {
+            channel: channel.to_string(),
+            size,
+            max: config.max_payload_bytes(),
+        });
+    }
+    Ok(())
+}
+
+/// The data as sent (after [`check_data`]): encrypted under a fresh nonce for an encrypted
+/// channel, else the data itself.
 fn data_as_sent<'a>(
     config: &Config,
     context: &RequestContext<'_>,
     channel: &ChannelName,
     data: &'a EventData,
 ) -> Result<Cow<'a, str>, RequestError> {
-    let sent = if channel.is_encrypted() {
-        let master_key = config.master_key().ok_or_else(|| RequestError::NoMasterKey {
-            channel: channel.to_string(),
-        })?;
-        let nonce = context.nonces.nonce().map_err(RequestError::Random)?;
-        Cow::Owned(encryption::encrypt(
-            channel.as_str(),
-            master_key,
-            &nonce,
-            data.as_str().as_bytes(),
-        ))
-    } else {
-        Cow::Borrowed(data.as_str())
-    };
-    if sent.len() > config.max_payload_bytes() {
-        return Err(RequestError::PayloadTooLarge {
-            channel: channel.to_string(),
-            size: sent.len(),
-            max: config.max_payload_bytes(),
-        });
+    if !channel.is_encrypted() {
+        return Ok(Cow::Borrowed(data.as_str()));
     }
-    Ok(sent)
+    let master_key = master_key(config, channel)?;
+    let nonce = context.nonces.nonce().map_err(RequestError::Random)?;
+    Ok(Cow::Owned(encryption::encrypt(
+        channel.as_str(),
+        master_key,
+        &nonce,
+        data.as_str().as_bytes(),
+    )))
 }
 
 /// An upper bound of the length of `s` as a JSON string, quotes included: `"` and `\\` take two
@@ -201,16 +217,21 @@ impl Trigger {
     pub fn channels(&self) -> &[ChannelName] {
         &self.channels
     }
-}
 
-impl Operation for Trigger {
-    type Output = TriggerResponse;
-
-    fn build_request(
-        &self,
-        config: &Config,
-        context: &RequestContext<'_>,
-    ) -> Result<http::Request<Vec<u8>>, RequestError> {
+    /// Checks every limit [`build_request`](Operation::build_request) checks, without building
+    /// the request or encrypting: 1 to 100 channels, an encrypted channel alone and with a master
+    /// key, the data within the payload ceiling as it would be sent.
+    ///
+    /// ```
+    /// use pusher_core::api::{EventData, Trigger};
+    /// use pusher_core::{Config, RequestError};
+    ///
+    /// let config = Config::builder("1", "key", "secret").max_payload_bytes(8).build()?;
+    /// let trigger = Trigger::new(["a".parse()?], "e".parse()?, EventData::encoded("123456789"));
+    /// assert!(matches!(trigger.check(&config), Err(RequestError::PayloadTooLarge { size: 9, .. })));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn check(&self, config: &Config) -> Result<(), RequestError> {
         let count = self.channels.len();
         let first = self.channels.first().ok_or(RequestError::NoChannels)?;
         if count > MAX_TRIGGER_CHANNELS {
@@ -228,6 +249,20 @@ impl Operation for Trigger {
             });
         }
         // With several channels none is encrypted, so the data is the same for all: check it once.
+        check_data(config, first, &self.data)
+    }
+}
+
+impl Operation for Trigger {
+    type Output = TriggerResponse;
+
+    fn build_request(
+        &self,
+        config: &Config,
+        context: &RequestContext<'_>,
+    ) -> Result<http::Request<Vec<u8>>, RequestError> {
+        self.check(config)?;
+        let first = self.channels.first().ok_or(RequestError::NoChannels)?;
         let data = data_as_sent(config, context, first, &self.data)?;
         let info = info_param(&self.info);
         let channels_len: usize = self
@@ -295,6 +330,18 @@ impl BatchEvent {
         self.info.extend(attributes);
         self
     }
+
+    /// The channel.
+    pub fn channel(&self) -> &ChannelName {
+        &self.channel
+    }
+
+    /// Checks what [`TriggerBatch`] checks of each event, without building a request or
+    /// encrypting: an encrypted channel has a master key, and the data is within the payload
+    /// ceiling as it would be sent.
+    pub fn check(&self, config: &Config) -> Result<(), RequestError> {
+        check_data(config, &self.channel, &self.data)
+    }
 }
 
 #[derive(Serialize)]
@@ -313,7 +360,8 @@ struct BatchBody<'a> {
     batch: Vec<BatchItem<'a>>,
 }
 
-/// Triggers 1 to 10 events, each on its own channel: `POST /apps/{id}/batch_events`.
+/// Triggers 1 to 10 events (or the configuration's [`max_batch_events`](Config::max_batch_events)),
+/// each on its own channel: `POST /apps/{id}/batch_events`.
 #[derive(Debug, Clone)]
 pub struct TriggerBatch {
     events: Vec<BatchEvent>,
@@ -340,16 +388,17 @@ impl Operation for TriggerBatch {
         if count == 0 {
             return Err(RequestError::NoEvents);
         }
-        if count > MAX_BATCH_EVENTS {
+        if count > config.max_batch_events() {
             return Err(RequestError::TooManyEvents {
                 count,
-                max: MAX_BATCH_EVENTS,
+                max: config.max_batch_events(),
             });
         }
         let batch = self
             .events
             .iter()
             .map(|e| {
+                e.check(config)?;
                 Ok(BatchItem {
                     channel: e.channel.as_str(),
                     name: e.event.as_str(),
