@@ -10,6 +10,9 @@ pub use pusher_core::{
 };
 pub use pusher_core::{api, auth, config, encryption, error, http_client, limits, names, signing, webhook};
 
+#[cfg(feature = "publisher")]
+pub mod publisher;
+
 #[cfg(feature = "isahc")]
 pub use pusher_isahc;
 #[cfg(feature = "reqwest")]
