@@ -20,6 +20,7 @@ OPTIONS:
     --max-payload-bytes BYTES   the largest event data accepted (default 10240)
     --max-events N              keep the latest N events received for inspection, dropping
                                 the oldest, so memory stays bounded (default 10000)
+    --threads N                 the server's worker threads (default: one per core)
     --no-client-events          refuse client events
     --quiet                     do not log each HTTP API request to stderr
     -h, --help                  print this help
@@ -50,6 +51,7 @@ pub(crate) struct Options {
     pub(crate) webhook_url: Option<String>,
     pub(crate) max_payload_bytes: Option<usize>,
     pub(crate) max_events: Option<usize>,
+    pub(crate) threads: Option<usize>,
     pub(crate) no_client_events: bool,
     pub(crate) quiet: bool,
 }
@@ -64,6 +66,7 @@ impl fmt::Debug for Options {
             .field("webhook_url", &self.webhook_url)
             .field("max_payload_bytes", &self.max_payload_bytes)
             .field("max_events", &self.max_events)
+            .field("threads", &self.threads)
             .field("no_client_events", &self.no_client_events)
             .field("quiet", &self.quiet)
             .finish()
@@ -94,6 +97,9 @@ impl Options {
         }
         if let Some(count) = self.max_events {
             builder = builder.max_events(count);
+        }
+        if let Some(threads) = self.threads {
+            builder = builder.threads(threads);
         }
         builder
     }
@@ -138,6 +144,7 @@ pub(crate) fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, S
                 options.max_payload_bytes = Some(number(&name, value("a number of bytes")?)?)
             }
             "--max-events" => options.max_events = Some(number(&name, value("a number of events")?)?),
+            "--threads" => options.threads = Some(number(&name, value("a number of threads")?)?),
             "--no-client-events" | "--quiet" if inline.is_some() => {
                 return Err(format!("{name} takes no value"));
             }
@@ -172,6 +179,7 @@ mod tests {
             "--max-payload-bytes=20000",
             "--max-events",
             "50",
+            "--threads=3",
             "--no-client-events",
             "--quiet",
         ]))
@@ -186,6 +194,7 @@ mod tests {
                 webhook_url: Some("http://127.0.0.1:9/h".to_owned()),
                 max_payload_bytes: Some(20_000),
                 max_events: Some(50),
+                threads: Some(3),
                 no_client_events: true,
                 quiet: true,
             })
