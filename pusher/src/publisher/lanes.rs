@@ -77,7 +77,10 @@ impl<T: OnChannels> Lanes<T> {
         let seq = self.next_seq;
         self.next_seq += 1;
         for channel in event.channels() {
-            let lane = self.lanes.entry(channel.clone()).or_default();
+            let lane = match self.lanes.get_mut(channel) {
+                Some(lane) => lane,
+                None => self.lanes.entry(channel.clone()).or_default(),
+            };
             lane.events.push_back(seq);
             if !lane.busy {
                 self.waiting += 1;
