@@ -15,7 +15,7 @@ use std::time::Instant;
 use pusher_peers::{self as peer, Peer, StartOptions, workspace_root};
 
 /// The steps, in the order they run.
-pub(crate) const STEPS: [&str; 9] = [
+pub(crate) const STEPS: [&str; 10] = [
     "fmt",
     "tidy",
     "clippy",
@@ -25,6 +25,7 @@ pub(crate) const STEPS: [&str; 9] = [
     "sans-io",
     "features",
     "conformance",
+    "bench",
 ];
 
 /// Crates that must never show up among pusher-core's normal dependencies: it is sans-io.
@@ -47,7 +48,7 @@ pub(crate) const WASM_TARGET: &str = "wasm32-unknown-unknown";
 
 /// Command-line help for `cargo xtask ci`.
 pub(crate) const USAGE: &str = "usage: cargo xtask ci [--skip STEP]... [--only STEP]...\n\
-     steps, in order: fmt, tidy, clippy, test, doc, wasm, sans-io, features, conformance";
+     steps, in order: fmt, tidy, clippy, test, doc, wasm, sans-io, features, conformance, bench";
 
 /// Which steps to run, from `--skip` and `--only`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -167,6 +168,7 @@ fn run_step(step: &str, root: &Path) -> Result<(), String> {
         "sans-io" => sans_io(root),
         "features" => features(root),
         "conformance" => conformance(root),
+        "bench" => crate::bench::quick(root),
         other => Err(format!("no such step `{other}`")),
     }
 }
@@ -283,14 +285,14 @@ const PUSHER_JS_CHECK: [&str; 5] = ["test", "-p", "pusher-conformance", "--test"
 const CONFORMANCE_SUITE: [&str; 5] = ["test", "-p", "pusher-conformance", "--test", "conformance"];
 
 /// `cargo`, as the one running xtask when there is one, run in the workspace root.
-fn cargo(root: &Path) -> Command {
+pub(crate) fn cargo(root: &Path) -> Command {
     let mut cmd = Command::new(env::var_os("CARGO").unwrap_or_else(|| OsString::from("cargo")));
     cmd.current_dir(root);
     cmd
 }
 
 /// A readable rendering of `cmd` (program base name, arguments, and variables it sets).
-fn describe(cmd: &Command) -> String {
+pub(crate) fn describe(cmd: &Command) -> String {
     let program = PathBuf::from(cmd.get_program());
     let mut parts: Vec<String> = cmd
         .get_envs()
@@ -307,7 +309,7 @@ fn describe(cmd: &Command) -> String {
     parts.join(" ")
 }
 
-fn run_cmd(cmd: &mut Command) -> Result<(), String> {
+pub(crate) fn run_cmd(cmd: &mut Command) -> Result<(), String> {
     let shown = describe(cmd);
     println!("$ {shown}");
     let status = cmd
@@ -350,7 +352,7 @@ mod tests {
     #[test]
     fn skip_and_only() {
         assert_eq!(
-            parse(&["--skip", "clippy", "--skip=conformance"]).map(|s| s.steps()),
+            parse(&["--skip", "clippy", "--skip=conformance", "--skip", "bench"]).map(|s| s.steps()),
             Ok(vec!["fmt", "tidy", "test", "doc", "wasm", "sans-io", "features"])
         );
         // Order is the pipeline's, not the command line's.

@@ -1,8 +1,10 @@
 //! `cargo xtask`: project automation. See `cargo xtask help`.
 //!
-//! A thin command line: `ci` (src/ci.rs) runs every check CI runs, and `peer` installs, starts and
-//! stops real Pusher-compatible servers through the pusher-peers crate.
+//! A thin command line: `ci` (src/ci.rs) runs every check CI runs, `bench` (src/bench.rs) runs
+//! the benchmarks, and `peer` installs, starts and stops real Pusher-compatible servers through
+//! the pusher-peers crate.
 
+mod bench;
 mod ci;
 mod tidy;
 
@@ -16,7 +18,10 @@ usage: cargo xtask <command>
 commands:
   ci [--skip STEP]... [--only STEP]...
         run every CI check in order (steps: fmt, tidy, clippy, test, doc, wasm,
-        sans-io, features, conformance)
+        sans-io, features, conformance, bench)
+  bench [--quick] [--rounds R]
+        build the benchmarks in release mode and print the table of ratios, each measured
+        side by side (--quick: tiny sizes, figures not judged, as CI runs it)
   tidy
         check the repository rules: PROTOCOL citations, crate docs and READMEs, to-do markers,
         unjustified unwrap/expect, inherited workspace metadata
@@ -33,6 +38,7 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("ci") => return ci::run(&args[1..]),
+        Some("bench") => bench::run(&pusher_peers::workspace_root(), &args[1..]),
         Some("peer") => peer_command(&args[1..]),
         Some("tidy") => no_more_args(&args[1..]).and_then(|()| tidy::run(&pusher_peers::workspace_root())),
         Some("help" | "-h" | "--help") => {
