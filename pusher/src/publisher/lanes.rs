@@ -174,25 +174,19 @@ impl<T: OnChannels> Lanes<T> {
             }
             let channel = channels[0].clone();
             self.occupy(&channel);
-            while taken.events.len() < max_batch {
-                let Some(head) = self
-                    .lanes
-                    .get(&channel)
-                    .and_then(|lane| lane.events.front().copied())
-                else {
-                    break;
-                };
-                if self
-                    .queued
-                    .get(&head)
-                    .is_none_or(|q| q.event.channels().len() > 1)
+            if let Some(lane) = self.lanes.get_mut(&channel) {
+                // The lane's events up to the next one on several channels, which goes alone.
+                while taken.events.len() < max_batch
+                    && let Some(&head) = lane.events.front()
+                    && self
+                        .queued
+                        .get(&head)
+                        .is_some_and(|q| q.event.channels().len() == 1)
+                    && let Some(queued) = self.queued.remove(&head)
                 {
-                    break;
-                }
-                self.pop(&channel);
-                if let Some(event) = self.remove(head) {
+                    lane.events.pop_front();
                     taken.first = taken.first.min(head);
-                    taken.events.push(event);
+                    taken.events.push(queued.event);
                 }
             }
             taken.channels.push(channel);
