@@ -23,11 +23,6 @@ fn per_op(build: impl Fn(&Inputs) -> http::Request<Vec<u8>>, inputs: &Inputs) ->
         drop(black_box(build(black_box(inputs))));
     }
     let change = region.change();
-    eprintln!(
-        "allocs {} reallocs {}",
-        change.allocations as f64 / OPS as f64,
-        change.reallocations as f64 / OPS as f64
-    );
     (change.allocations + change.reallocations) as f64 / OPS as f64
 }
 
