@@ -38,6 +38,7 @@ pub(crate) const FACADE_FEATURE_CHECKS: &[&[&str]] = &[
     &["--no-default-features", "--features", "isahc"],
     &["--features", "blocking"],
     &["--no-default-features"],
+    &["--no-default-features", "--features", "publisher"],
 ];
 
 /// The conformance suite runs in its own step, against a real server: not among the unit tests.
