@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use pusher::publisher::Publisher;
-use pusher_core::Config;
+use pusher_core::{Blocking, BuildHttpClient, Config, HttpClient};
 
 use crate::Measurement;
 use crate::fixture::{self, CHANNEL, EVENT, Payload};
@@ -87,27 +87,9 @@ pub struct Run {
 pub fn run(run: &Run) -> Measurement {
     let warm_up = run.concurrency.max(run.ops / 20);
     match run.scenario {
-        Scenario::UreqLibrary => {
-            let pusher = pusher::blocking::Pusher::from_url(&run.url).expect("a client for the URL");
-            let payload = payload(run);
-            let mut trigger = || {
-                pusher
-                    .trigger([CHANNEL], EVENT, &payload)
-                    .expect("the trigger is answered");
-            };
-            blocking(run, warm_up, &mut trigger)
-        }
+        Scenario::UreqLibrary => blocking_library::<pusher::pusher_ureq::UreqClient>(run, warm_up),
         Scenario::ReqwestBlockingLibrary => {
-            type Client =
-                pusher_core::Pusher<pusher_core::Blocking<pusher::pusher_reqwest::blocking::ReqwestClient>>;
-            let pusher = Client::from_url(&run.url).expect("a client for the URL");
-            let payload = payload(run);
-            let mut trigger = || {
-                pusher
-                    .trigger([CHANNEL], EVENT, &payload)
-                    .expect("the trigger is answered");
-            };
-            blocking(run, warm_up, &mut trigger)
+            blocking_library::<pusher::pusher_reqwest::blocking::ReqwestClient>(run, warm_up)
         }
         Scenario::UreqRaw => {
             let agent = ureq::Agent::config_builder()
@@ -119,12 +101,11 @@ pub fn run(run: &Run) -> Measurement {
             let (base, payload) = (base_url(&run.url), payload(run));
             let mut trigger = || {
                 let signed = raw::signed_trigger(CHANNEL, &payload, fixture::now());
-                let mut response = agent
-                    .post(format!("{base}{}", signed.path_and_query))
-                    .header("content-type", "application/json")
-                    .header("x-pusher-library", "raw")
-                    .send(&signed.body[..])
-                    .expect("the trigger is answered");
+                let mut request = agent.post(signed.url(&base));
+                for (name, value) in raw::HEADERS {
+                    request = request.header(name, value);
+                }
+                let mut response = request.send(&signed.body[..]).expect("the trigger is answered");
                 assert!(response.status().is_success(), "{}", response.status());
                 response.body_mut().read_to_vec().expect("the body is read");
             };
@@ -140,13 +121,11 @@ pub fn run(run: &Run) -> Measurement {
             let (base, payload) = (base_url(&run.url), payload(run));
             let mut trigger = || {
                 let signed = raw::signed_trigger(CHANNEL, &payload, fixture::now());
-                let response = client
-                    .post(format!("{base}{}", signed.path_and_query))
-                    .header("content-type", "application/json")
-                    .header("x-pusher-library", "raw")
-                    .body(signed.body)
-                    .send()
-                    .expect("the trigger is answered");
+                let mut request = client.post(signed.url(&base));
+                for (name, value) in raw::HEADERS {
+                    request = request.header(name, value);
+                }
+                let response = request.body(signed.body).send().expect("the trigger is answered");
                 assert!(response.status().is_success(), "{}", response.status());
                 response.bytes().expect("the body is read");
             };
@@ -171,6 +150,18 @@ fn base_url(url: &str) -> String {
         .base_url()
 }
 
+/// The blocking client over the HTTP client `C`.
+fn blocking_library<C: HttpClient + BuildHttpClient>(run: &Run, warm_up: usize) -> Measurement {
+    let pusher = pusher_core::Pusher::<Blocking<C>>::from_url(&run.url).expect("a client for the URL");
+    let payload = payload(run);
+    let mut trigger = || {
+        pusher
+            .trigger([CHANNEL], EVENT, &payload)
+            .expect("the trigger is answered");
+    };
+    blocking(run, warm_up, &mut trigger)
+}
+
 /// Times `trigger` called `run.ops` times in a row, after `warm_up` calls.
 fn blocking(run: &Run, warm_up: usize, trigger: &mut dyn FnMut()) -> Measurement {
     (0..warm_up).for_each(|_| trigger());
@@ -191,10 +182,7 @@ async fn asynchronous(run: &Run, warm_up: usize) -> Measurement {
                     .await
                     .expect("the trigger is answered");
             };
-            in_tasks(tasks, warm_up, (pusher.clone(), payload.clone()), trigger).await;
-            let window = Window::open(run.server_pid);
-            in_tasks(tasks, run.ops, (pusher, payload), trigger).await;
-            window.close(run.ops)
+            measured(run, warm_up, (pusher, payload), trigger).await
         }
         Scenario::AsyncRaw => {
             let client = reqwest::Client::builder()
@@ -207,10 +195,11 @@ async fn asynchronous(run: &Run, warm_up: usize) -> Measurement {
             let trigger = move |client: Arc<(reqwest::Client, String)>, payload: Arc<Payload>, _task| async move {
                 let (client, base) = &*client;
                 let signed = raw::signed_trigger(CHANNEL, &*payload, fixture::now());
-                let response = client
-                    .post(format!("{base}{}", signed.path_and_query))
-                    .header("content-type", "application/json")
-                    .header("x-pusher-library", "raw")
+                let mut request = client.post(signed.url(base));
+                for (name, value) in raw::HEADERS {
+                    request = request.header(name, value);
+                }
+                let response = request
                     .body(signed.body)
                     .send()
                     .await
@@ -218,10 +207,7 @@ async fn asynchronous(run: &Run, warm_up: usize) -> Measurement {
                 assert!(response.status().is_success(), "{}", response.status());
                 response.bytes().await.expect("the body is read");
             };
-            in_tasks(tasks, warm_up, (client.clone(), payload.clone()), trigger).await;
-            let window = Window::open(run.server_pid);
-            in_tasks(tasks, run.ops, (client, payload), trigger).await;
-            window.close(run.ops)
+            measured(run, warm_up, (client, payload), trigger).await
         }
         Scenario::PerEvent => {
             // Each task on its own channel, as the publisher's events below.
@@ -232,10 +218,7 @@ async fn asynchronous(run: &Run, warm_up: usize) -> Measurement {
                     .await
                     .expect("the trigger is answered");
             };
-            in_tasks(tasks, warm_up, (pusher.clone(), payload.clone()), trigger).await;
-            let window = Window::open(run.server_pid);
-            in_tasks(tasks, run.ops, (pusher, payload), trigger).await;
-            window.close(run.ops)
+            measured(run, warm_up, (pusher, payload), trigger).await
         }
         Scenario::Publisher => {
             let pusher = Arc::into_inner(pusher).expect("the only handle");
@@ -280,6 +263,19 @@ async fn publish(publisher: &Publisher, tasks: usize, events: usize, payload: &A
     for handle in handles {
         handle.await.expect("the task ends");
     }
+}
+
+/// Runs `warm_up` calls of `op`, then measures `run.ops` calls, from `run.concurrency` tasks.
+async fn measured<S, F, Fut>(run: &Run, warm_up: usize, state: (Arc<S>, Arc<Payload>), op: F) -> Measurement
+where
+    S: Send + Sync + 'static,
+    F: Fn(Arc<S>, Arc<Payload>, usize) -> Fut + Copy + Send + 'static,
+    Fut: Future<Output = ()> + Send,
+{
+    in_tasks(run.concurrency, warm_up, (state.0.clone(), state.1.clone()), op).await;
+    let window = Window::open(run.server_pid);
+    in_tasks(run.concurrency, run.ops, state, op).await;
+    window.close(run.ops)
 }
 
 /// Runs `ops` calls of `op` from `tasks` tasks, each making its share one after the other.

@@ -8,6 +8,9 @@ use sha2::Sha256;
 
 use crate::fixture::{APP_ID, EVENT, KEY, SECRET};
 
+/// The headers every trigger carries.
+pub const HEADERS: [(&str, &str); 2] = [("content-type", "application/json"), ("x-pusher-library", "raw")];
+
 /// A trigger's body and signed path and query, ready for any HTTP client.
 #[derive(Debug)]
 pub struct SignedTrigger {
@@ -22,6 +25,13 @@ struct Body<'a> {
     name: &'a str,
     channels: [&'a str; 1],
     data: &'a str,
+}
+
+impl SignedTrigger {
+    /// The URL to send it to, on the server at `base` (`http://host:port`).
+    pub fn url(&self, base: &str) -> String {
+        format!("{base}{}", self.path_and_query)
+    }
 }
 
 /// Serializes `payload`, builds the body and signs it at `timestamp`.
@@ -47,11 +57,11 @@ pub fn signed_trigger(channel: &str, payload: &impl Serialize, timestamp: u64) -
 
 /// The signed trigger as an `http::Request` to `base` (`http://host:port`).
 pub fn http_request(base: &str, signed: SignedTrigger) -> http::Request<Vec<u8>> {
-    http::Request::builder()
+    let mut request = http::Request::builder()
         .method(http::Method::POST)
-        .uri(format!("{base}{}", signed.path_and_query))
-        .header(http::header::CONTENT_TYPE, "application/json")
-        .header("x-pusher-library", "raw")
-        .body(signed.body)
-        .expect("a valid request")
+        .uri(signed.url(base));
+    for (name, value) in HEADERS {
+        request = request.header(name, value);
+    }
+    request.body(signed.body).expect("a valid request")
 }

@@ -269,14 +269,7 @@ impl Publisher {
         I::Item: AsRef<str>,
         D: ToEventData + ?Sized,
     {
-        let event = self.checked(channels, event, data, None)?;
-        let room = self
-            .room
-            .clone()
-            .acquire_owned()
-            .await
-            .map_err(|_| PublishError::Closed)?;
-        self.enqueue(event, room)
+        self.queue(self.checked(channels, event, data, None)?).await
     }
 
     /// Queues like [`publish`](Self::publish), but not to the connection `socket_id`.
@@ -296,14 +289,8 @@ impl Publisher {
         I::Item: AsRef<str>,
         D: ToEventData + ?Sized,
     {
-        let event = self.checked(channels, event, data, Some(socket_id))?;
-        let room = self
-            .room
-            .clone()
-            .acquire_owned()
+        self.queue(self.checked(channels, event, data, Some(socket_id))?)
             .await
-            .map_err(|_| PublishError::Closed)?;
-        self.enqueue(event, room)
     }
 
     /// Queues like [`publish`](Self::publish) if there is room in the queue now.
@@ -339,9 +326,7 @@ impl Publisher {
         I::Item: AsRef<str>,
         D: ToEventData + ?Sized,
     {
-        let event = self.checked(channels, event, data, None)?;
-        let room = block_on(self.room.clone().acquire_owned()).map_err(|_| PublishError::Closed)?;
-        self.enqueue(event, room)
+        block_on(self.queue(self.checked(channels, event, data, None)?))
     }
 
     /// Waits until every event queued before this call was sent or failed (their receipts have
@@ -417,6 +402,17 @@ impl Publisher {
             }
         };
         Ok(outgoing)
+    }
+
+    /// Queues `event` once there is room for it.
+    async fn queue(&self, event: Outgoing) -> Result<Receipt, PublishError> {
+        let room = self
+            .room
+            .clone()
+            .acquire_owned()
+            .await
+            .map_err(|_| PublishError::Closed)?;
+        self.enqueue(event, room)
     }
 
     fn enqueue(&self, event: Outgoing, room: OwnedSemaphorePermit) -> Result<Receipt, PublishError> {
