@@ -56,7 +56,7 @@ pub fn payload() -> Order {
     }
 }
 
-/// A small event: an order's new status, about 100 bytes of JSON.
+/// A small event: an order's new status, about 80 bytes of JSON.
 #[derive(Debug, Clone, Serialize)]
 pub struct StatusChange {
     id: u64,
@@ -71,19 +71,19 @@ pub struct StatusChange {
 pub enum Payload {
     /// [`payload`]: about 1 KB.
     Order(Order),
-    /// [`StatusChange`]: about 100 bytes.
+    /// [`StatusChange`]: about 80 bytes.
     StatusChange(StatusChange),
 }
 
 impl Payload {
     /// The payloads by name, as on the command line.
-    pub const NAMES: [&'static str; 2] = ["1kb", "100b"];
+    pub const NAMES: [&'static str; 2] = ["1kb", "small"];
 
     /// The payload named `name` (one of [`NAMES`](Self::NAMES)).
     pub fn named(name: &str) -> Option<Payload> {
         match name {
             "1kb" => Some(Payload::Order(payload())),
-            "100b" => Some(Payload::StatusChange(StatusChange {
+            "small" => Some(Payload::StatusChange(StatusChange {
                 id: 918_273_645,
                 status: "shipped",
                 at: "2024-05-01T12:34:56Z",

@@ -400,7 +400,7 @@ fn measure_everything(sizes: Sizes) {
         sizes.events
     );
     print_header("events/s", "client CPU us/event");
-    for payload in ["100b", "1kb"] {
+    for payload in ["small", "1kb"] {
         let bytes = Payload::named(payload).map_or(0, |p| p.len());
         for (target, server) in [("emulator", &emulator), ("sink", &sink)] {
             let runs = side_by_side(
