@@ -6,8 +6,9 @@ use std::sync::Arc;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
+use http::uri::Authority;
 
-use crate::limits::DEFAULT_MAX_PAYLOAD_BYTES;
+use crate::limits::{DEFAULT_MAX_PAYLOAD_BYTES, MAX_BATCH_EVENTS};
 use crate::quote::quote;
 
 /// The default host of the native push notification API (PROTOCOL §10).
@@ -115,9 +116,27 @@ pub struct Endpoint {
     scheme: Scheme,
     host: String,
     port: Option<u16>,
+    /// `host[:port]`, the port omitted when it is the scheme's default: made once, and shared by
+    /// every request's URI.
+    authority: Authority,
 }
 
 impl Endpoint {
+    /// An endpoint on a host already checked by [`check_host`].
+    fn new(scheme: Scheme, host: String, port: Option<u16>) -> Result<Self, ConfigError> {
+        let authority = match port {
+            Some(port) if port != scheme.default_port() => format!("{host}:{port}"),
+            _ => host.clone(),
+        };
+        let authority = Authority::try_from(authority).map_err(|_| ConfigError::InvalidHost(quote(&host)))?;
+        Ok(Self {
+            scheme,
+            host,
+            port,
+            authority,
+        })
+    }
+
     /// The scheme.
     pub fn scheme(&self) -> Scheme {
         self.scheme
@@ -135,12 +154,20 @@ impl Endpoint {
 
     /// `scheme://host[:port]`, the port omitted when it is the scheme's default.
     pub fn base_url(&self) -> String {
-        match self.port {
-            Some(port) if port != self.scheme.default_port() => {
-                format!("{}://{}:{port}", self.scheme, self.host)
-            }
-            _ => format!("{}://{}", self.scheme, self.host),
+        format!("{}://{}", self.scheme, self.authority)
+    }
+
+    /// The scheme as a URI has it.
+    pub(crate) fn uri_scheme(&self) -> http::uri::Scheme {
+        match self.scheme {
+            Scheme::Http => http::uri::Scheme::HTTP,
+            Scheme::Https => http::uri::Scheme::HTTPS,
         }
+    }
+
+    /// `host[:port]` as a URI has it.
+    pub(crate) fn authority(&self) -> &Authority {
+        &self.authority
     }
 }
 
@@ -161,6 +188,7 @@ struct ConfigInner {
     notify: Endpoint,
     master_key: Option<MasterKey>,
     max_payload_bytes: usize,
+    max_batch_events: usize,
 }
 
 impl fmt::Debug for Config {
@@ -174,6 +202,7 @@ impl fmt::Debug for Config {
             .field("notify", &i.notify)
             .field("master_key", &i.master_key)
             .field("max_payload_bytes", &i.max_payload_bytes)
+            .field("max_batch_events", &i.max_batch_events)
             .finish()
     }
 }
@@ -281,6 +310,11 @@ impl Config {
         };
         format!("{scheme}://{authority}/app/{}?protocol=7", self.key())
     }
+
+    /// The most events one batch may hold.
+    pub fn max_batch_events(&self) -> usize {
+        self.inner.max_batch_events
+    }
 }
 
 /// Builds a [`Config`]. Every setting is checked in [`build`](ConfigBuilder::build).
@@ -298,6 +332,7 @@ pub struct ConfigBuilder {
     notify_port: Option<u16>,
     master_key: Option<Result<MasterKey, ConfigError>>,
     max_payload_bytes: usize,
+    max_batch_events: usize,
 }
 
 impl ConfigBuilder {
@@ -316,6 +351,7 @@ impl ConfigBuilder {
             notify_port: None,
             master_key: None,
             max_payload_bytes: DEFAULT_MAX_PAYLOAD_BYTES,
+            max_batch_events: MAX_BATCH_EVENTS,
         }
     }
 
@@ -402,6 +438,9 @@ impl ConfigBuilder {
         if self.max_payload_bytes == 0 {
             return Err(ConfigError::ZeroPayloadLimit);
         }
+        if self.max_batch_events == 0 {
+            return Err(ConfigError::ZeroBatchLimit);
+        }
         let host = match (self.host, self.cluster) {
             (Some(host), _) => check_host(host)?,
             (None, Some(cluster)) => {
@@ -419,18 +458,11 @@ impl ConfigBuilder {
                 app_id: self.app_id,
                 key: self.key,
                 secret: self.secret,
-                api: Endpoint {
-                    scheme: self.scheme,
-                    host,
-                    port: self.port,
-                },
-                notify: Endpoint {
-                    scheme: self.notify_scheme,
-                    host: notify_host,
-                    port: self.notify_port,
-                },
+                api: Endpoint::new(self.scheme, host, self.port)?,
+                notify: Endpoint::new(self.notify_scheme, notify_host, self.notify_port)?,
                 master_key,
                 max_payload_bytes: self.max_payload_bytes,
+                max_batch_events: self.max_batch_events,
             }),
         })
     }
@@ -497,6 +529,13 @@ macro_rules! config_settings {
             /// for a dedicated cluster.
             fn max_payload_bytes(builder, bytes: usize) {
                 builder.max_payload_bytes = bytes;
+            }
+
+            /// The most events one batch may hold (default
+            /// [`MAX_BATCH_EVENTS`](crate::limits::MAX_BATCH_EVENTS), as on multi-tenant clusters):
+            /// raise it for a dedicated cluster that allows more.
+            fn max_batch_events(builder, count: usize) {
+                builder.max_batch_events = count;
             }
         }
     };
@@ -628,6 +667,9 @@ pub enum ConfigError {
     /// The maximum payload size is zero.
     #[error("invalid maximum payload size 0: must be at least 1 byte")]
     ZeroPayloadLimit,
+    /// The maximum number of events per batch is zero.
+    #[error("invalid maximum batch size 0: must be at least 1 event")]
+    ZeroBatchLimit,
 }
 
 #[cfg(test)]
@@ -684,6 +726,13 @@ mod tests {
                 .build()
                 .unwrap_err(),
             ConfigError::ZeroPayloadLimit
+        );
+        assert_eq!(
+            Config::builder("1", "k", "s")
+                .max_batch_events(0)
+                .build()
+                .unwrap_err(),
+            ConfigError::ZeroBatchLimit
         );
     }
 
@@ -901,7 +950,8 @@ mod tests {
             .notify_scheme(Scheme::Http)
             .notify_port(9090)
             .encryption_master_key([1; 32])
-            .max_payload_bytes(1);
+            .max_payload_bytes(1)
+            .max_batch_events(20);
         let ConfigBuilder {
             app_id: _,
             key: _,
@@ -915,6 +965,7 @@ mod tests {
             notify_port,
             master_key,
             max_payload_bytes,
+            max_batch_events,
         } = builder;
         assert_eq!(cluster.as_deref(), Some("eu"));
         assert_eq!(host.as_deref(), Some("example.com"));
@@ -926,6 +977,7 @@ mod tests {
             Some(Some([1; 32]))
         );
         assert_eq!(max_payload_bytes, 1);
+        assert_eq!(max_batch_events, 20);
     }
 
     #[test]

@@ -60,6 +60,14 @@ pub fn encrypt(channel: &str, master_key: &MasterKey, nonce: &[u8; NONCE_LEN], p
     serde_json::to_string(&envelope).unwrap_or_default()
 }
 
+/// The length of the envelope [`encrypt`] makes of a plaintext of `plaintext_len` bytes: what an
+/// encrypted event's `data` weighs against the payload ceiling, known before encrypting.
+pub fn envelope_len(plaintext_len: usize) -> usize {
+    const TAG_LEN: usize = 16;
+    let base64_len = |bytes: usize| bytes.div_ceil(3) * 4;
+    r#"{"nonce":"","ciphertext":""}"#.len() + base64_len(NONCE_LEN) + base64_len(plaintext_len + TAG_LEN)
+}
+
 /// Decrypts an envelope (an event's `data` on `channel`) to the UTF-8 plaintext.
 pub fn decrypt(channel: &str, master_key: &MasterKey, envelope: &str) -> Result<String, DecryptError> {
     let envelope: Envelope<'_> = serde_json::from_str(envelope).map_err(|_| DecryptError::InvalidEnvelope)?;
@@ -104,6 +112,14 @@ mod tests {
 
     fn key() -> MasterKey {
         MasterKey::from_bytes(&[9u8; 32]).unwrap()
+    }
+
+    #[test]
+    fn envelope_len_is_the_length_of_the_envelope() {
+        for len in (0..100).chain([1000, 10_240]) {
+            let envelope = encrypt("private-encrypted-a", &key(), &[1u8; 24], &vec![b'x'; len]);
+            assert_eq!(envelope_len(len), envelope.len(), "plaintext of {len} bytes");
+        }
     }
 
     #[test]

@@ -12,7 +12,8 @@
 /// The most channels one trigger may name.
 pub const MAX_TRIGGER_CHANNELS: usize = 100;
 
-/// The most events one batch may hold (multi-tenant clusters).
+/// The most events one batch may hold on multi-tenant clusters: the default of
+/// [`ConfigBuilder::max_batch_events`](crate::ConfigBuilder::max_batch_events).
 pub const MAX_BATCH_EVENTS: usize = 10;
 
 /// The longest channel name, event name or user id, in characters.

@@ -1,11 +1,12 @@
 //! Turning a call's method, path, parameters and body into a signed `http::Request`.
 
-use http::header::{CONTENT_TYPE, HeaderValue};
+use http::header::{CONTENT_TYPE, HeaderName, HeaderValue};
+use http::uri::PathAndQuery;
 use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
 
 use crate::api::RequestError;
 use crate::config::{Config, Endpoint};
-use crate::signing::{SigningInput, sign_request};
+use crate::signing::{PathPieces, push_signed_query};
 
 /// The library identification header (PROTOCOL §2.5).
 pub const LIBRARY_HEADER: &str = "x-pusher-library";
@@ -26,52 +27,75 @@ const PATH: &AsciiSet = &CONTROLS
     .add(b'{')
     .add(b'}');
 
-/// `/apps/{app_id}{suffix}`.
-pub(crate) fn app_path(config: &Config, suffix: &str) -> String {
-    format!("/apps/{}{suffix}", config.app_id())
+/// The path `/apps/{app_id}` followed by `suffix`, as the pieces [`Unsigned::path`] takes:
+/// `app_path!(config, "/channels/", name)`.
+macro_rules! app_path {
+    ($config:expr $(, $suffix:expr)*) => {
+        ["/apps/", $config.app_id() $(, $suffix)*]
+    };
 }
+pub(crate) use app_path;
 
 /// One unsigned request: what the signature covers.
 pub(crate) struct Unsigned<'a> {
     pub(crate) method: http::Method,
     pub(crate) endpoint: &'a Endpoint,
-    /// The unencoded path.
-    pub(crate) path: String,
+    /// The unencoded path, in pieces that are written one after the other (`["/apps/", id,
+    /// "/events"]`), so that it is never assembled on its own.
+    pub(crate) path: &'a [&'a str],
     pub(crate) params: &'a [(&'a str, &'a str)],
     pub(crate) body: Vec<u8>,
 }
 
 impl Unsigned<'_> {
     /// Signs the request with `config`'s credentials at `timestamp` and builds it.
+    ///
+    /// The path and query are written once, into the one string the URI keeps; the scheme and
+    /// the authority are the endpoint's, made when the configuration was.
     pub(crate) fn sign(
         self,
         config: &Config,
         timestamp: u64,
     ) -> Result<http::Request<Vec<u8>>, RequestError> {
-        let signed = sign_request(
+        let path_len: usize = self.path.iter().map(|piece| piece.len()).sum();
+        let params_len: usize = self.params.iter().map(|(k, v)| k.len() + v.len() + 2).sum();
+        // The added parameters and the signature take about 200 bytes besides the key.
+        let mut path_and_query = String::with_capacity(path_len + params_len + config.key().len() + 200);
+        for piece in self.path {
+            path_and_query.extend(utf8_percent_encode(piece, PATH));
+        }
+        path_and_query.push('?');
+        push_signed_query(
+            &mut path_and_query,
             config.key(),
             config.secret(),
-            &SigningInput {
+            &PathPieces {
                 method: self.method.as_str(),
-                path: &self.path,
+                path: self.path,
                 params: self.params,
                 body: &self.body,
                 timestamp,
             },
         );
-        let uri = format!(
-            "{}{}?{}",
-            self.endpoint.base_url(),
-            utf8_percent_encode(&self.path, PATH),
-            signed.to_query_string()
+        let mut uri = http::uri::Parts::default();
+        uri.scheme = Some(self.endpoint.uri_scheme());
+        uri.authority = Some(self.endpoint.authority().clone());
+        uri.path_and_query =
+            Some(PathAndQuery::try_from(path_and_query).map_err(|e| RequestError::Uri(e.into()))?);
+        let uri = http::Uri::from_parts(uri).map_err(|e| RequestError::Uri(e.into()))?;
+
+        let content_type = (self.method == http::Method::POST).then_some(CONTENT_TYPE);
+        let mut request = http::Request::new(self.body);
+        *request.method_mut() = self.method;
+        *request.uri_mut() = uri;
+        let headers = request.headers_mut();
+        headers.insert(
+            HeaderName::from_static(LIBRARY_HEADER),
+            HeaderValue::from_static(LIBRARY_NAME_VERSION),
         );
-        let mut builder = http::Request::builder()
-            .method(self.method.clone())
-            .uri(uri)
-            .header(LIBRARY_HEADER, HeaderValue::from_static(LIBRARY_NAME_VERSION));
-        if self.method == http::Method::POST {
-            builder = builder.header(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        if let Some(content_type) = content_type {
+            headers.insert(content_type, HeaderValue::from_static("application/json"));
         }
-        builder.body(self.body).map_err(RequestError::Uri)
+        Ok(request)
     }
 }

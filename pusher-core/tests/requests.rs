@@ -284,6 +284,20 @@ fn batch_of_1_to_10_events() {
     );
     let e = build(&TriggerBatch::new(events(0))).unwrap_err();
     assert!(matches!(e, RequestError::NoEvents), "{e}");
+    // A dedicated cluster's configuration allows more.
+    let dedicated = Config::builder("42", "app-key", "app-secret")
+        .max_batch_events(20)
+        .build()
+        .unwrap();
+    let batch = TriggerBatch::new(events(20));
+    assert!(batch.build_request(&dedicated, &RequestContext::new(TS)).is_ok());
+    let e = TriggerBatch::new(events(21))
+        .build_request(&dedicated, &RequestContext::new(TS))
+        .unwrap_err();
+    assert!(
+        matches!(e, RequestError::TooManyEvents { count: 21, max: 20 }),
+        "{e}"
+    );
 }
 
 #[test]

@@ -18,6 +18,7 @@ OPTIONS:
     --max-payload-bytes BYTES   the largest event data accepted (default 10240)
     --max-events N              keep the latest N events received for inspection, dropping
                                 the oldest, so memory stays bounded (default 10000)
+    --threads N                 the server's worker threads (default: one per core)
     --no-client-events          refuse client events
     --quiet                     do not log each HTTP API request to stderr
     -h, --help                  print this help
@@ -77,6 +78,7 @@ pub(crate) fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, S
                 options.max_payload_bytes = Some(number(&name, value("a number of bytes")?)?)
             }
             "--max-events" => options.max_events = Some(number(&name, value("a number of events")?)?),
+            "--threads" => options.threads = Some(number(&name, value("a number of threads")?)?),
             "--no-client-events" | "--quiet" if inline.is_some() => {
                 return Err(format!("{name} takes no value"));
             }
@@ -111,6 +113,7 @@ mod tests {
             "--max-payload-bytes=20000",
             "--max-events",
             "50",
+            "--threads=3",
             "--no-client-events",
             "--quiet",
         ]))
@@ -123,6 +126,7 @@ mod tests {
         expected.webhook_url = Some("http://127.0.0.1:9/h".to_owned());
         expected.max_payload_bytes = Some(20_000);
         expected.max_events = Some(50);
+        expected.threads = Some(3);
         expected.no_client_events = true;
         expected.quiet = true;
         assert_eq!(command, Command::Run(expected));

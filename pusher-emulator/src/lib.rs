@@ -22,7 +22,8 @@
 //! (the latest 10,000 by default, so memory stays bounded however long it runs), the channels with
 //! their subscribers and presence members, and waits for an event to arrive.
 //!
-//! The server runs on a thread and runtime of its own, so it serves the same under
+//! The server runs on a thread and runtime of its own (with a worker thread per core, see
+//! [`EmulatorBuilder::threads`]), so it serves the same under
 //! `#[tokio::test]`, a multi-threaded runtime or plain blocking code
 //! ([`Emulator::start_blocking`]). Dropping the handle stops it: the port is closed when `drop`
 //! returns.
@@ -227,6 +228,7 @@ pub struct EmulatorBuilder {
     log_requests: bool,
     master_key: Option<Secret>,
     max_events: usize,
+    threads: Option<usize>,
 }
 
 impl Default for EmulatorBuilder {
@@ -243,6 +245,7 @@ impl Default for EmulatorBuilder {
             log_requests: false,
             master_key: None,
             max_events: DEFAULT_MAX_EVENTS,
+            threads: None,
         }
     }
 }
@@ -317,6 +320,14 @@ impl EmulatorBuilder {
         self
     }
 
+    /// The server's worker threads (default: one per core, as
+    /// [`std::thread::available_parallelism`] counts them). With 1, the whole server runs on one
+    /// thread, so on one core.
+    pub fn threads(mut self, threads: usize) -> Self {
+        self.threads = Some(threads);
+        self
+    }
+
     /// Prints one line per HTTP API request to stderr (default false).
     pub fn log_requests(mut self, enabled: bool) -> Self {
         self.log_requests = enabled;
@@ -334,6 +345,9 @@ impl EmulatorBuilder {
     /// port and spawns a thread).
     pub fn start_blocking(self) -> Result<Emulator, StartError> {
         let port = self.port;
+        let threads = self
+            .threads
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from));
         let Checked {
             settings,
             master_key,
@@ -351,7 +365,7 @@ impl EmulatorBuilder {
         };
         let socket_prefix = 100_000 + random_u64()? % 900_000;
         let hub = Arc::new(Hub::new(settings, queue, socket_prefix));
-        let server = ServerThread::spawn(listener, hub.clone(), delivery).map_err(StartError::Io)?;
+        let server = ServerThread::spawn(listener, hub.clone(), delivery, threads).map_err(StartError::Io)?;
         Ok(Emulator {
             hub,
             addr,
@@ -393,6 +407,9 @@ impl EmulatorBuilder {
         }
         if self.max_events == 0 {
             return invalid("max_events must be at least 1".to_owned());
+        }
+        if self.threads == Some(0) {
+            return invalid("threads must be at least 1".to_owned());
         }
         if self.activity_timeout < Duration::from_secs(1) {
             return invalid("activity_timeout must be at least one second".to_owned());

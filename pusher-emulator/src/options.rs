@@ -32,6 +32,8 @@ pub struct Options {
     pub max_payload_bytes: Option<usize>,
     /// How many received events are kept for inspection.
     pub max_events: Option<usize>,
+    /// How many worker threads serve (default: one per core).
+    pub threads: Option<usize>,
     /// Refuse client events.
     pub no_client_events: bool,
     /// Do not log each HTTP API request to stderr.
@@ -48,6 +50,7 @@ impl fmt::Debug for Options {
             .field("webhook_url", &self.webhook_url)
             .field("max_payload_bytes", &self.max_payload_bytes)
             .field("max_events", &self.max_events)
+            .field("threads", &self.threads)
             .field("no_client_events", &self.no_client_events)
             .field("quiet", &self.quiet)
             .finish()
@@ -79,6 +82,9 @@ impl Options {
         }
         if let Some(count) = self.max_events {
             builder = builder.max_events(count);
+        }
+        if let Some(threads) = self.threads {
+            builder = builder.threads(threads);
         }
         builder
     }

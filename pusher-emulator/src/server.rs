@@ -1,5 +1,7 @@
 //! The server thread: one TCP port serving the HTTP API and the WebSocket endpoint, on a
 //! runtime of its own, so it runs the same under any caller (async or not, any runtime flavour).
+//! The runtime has as many worker threads as asked (by default one per core), so that the
+//! server is not held to one core; with one, everything runs on the server thread.
 
 use std::io;
 use std::sync::Arc;
@@ -30,16 +32,24 @@ pub(crate) struct ServerThread {
 }
 
 impl ServerThread {
-    /// Serves `listener` (already bound) on a new thread.
+    /// Serves `listener` (already bound) on a new thread, with `threads` worker threads.
     pub(crate) fn spawn(
         listener: std::net::TcpListener,
         hub: Arc<Hub>,
         webhooks: Option<Delivery>,
+        threads: usize,
     ) -> io::Result<Self> {
         listener.set_nonblocking(true)?;
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()?;
+        let runtime = match threads {
+            0 | 1 => tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()?,
+            threads => tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(threads)
+                .thread_name("pusher-emulator-worker")
+                .enable_all()
+                .build()?,
+        };
         let (stop, stopped) = oneshot::channel();
         let thread = std::thread::Builder::new()
             .name("pusher-emulator".to_owned())

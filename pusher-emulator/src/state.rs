@@ -658,7 +658,6 @@ impl Hub {
     pub(crate) fn publish(&self, events: Vec<ReceivedEvent>) {
         let mut inner = self.lock();
         for event in &events {
-            let text = frame(&event.name, Some(&event.channel), Some(&event.data));
             let excluded = event.socket_id.as_deref();
             let mut recipients: BTreeSet<&str> = inner
                 .channels
@@ -677,7 +676,13 @@ impl Hub {
                         .map(|(s, _)| s.as_str()),
                 );
             }
-            for socket in recipients.into_iter().filter(|s| Some(*s) != excluded) {
+            recipients.retain(|s| Some(*s) != excluded);
+            if recipients.is_empty() {
+                continue;
+            }
+            // Framed once for all its recipients, and only when it has some.
+            let text = frame(&event.name, Some(&event.channel), Some(&event.data));
+            for socket in recipients {
                 if let Some(c) = inner.connections.get(socket) {
                     c.outbox.text(text.clone());
                 }

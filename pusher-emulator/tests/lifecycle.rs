@@ -274,6 +274,7 @@ async fn the_builder_checks_its_settings_and_fixes_what_it_is_given() {
         (Emulator::builder().secret(""), "secret"),
         (Emulator::builder().max_payload_bytes(0), "max_payload_bytes"),
         (Emulator::builder().max_events(0), "max_events"),
+        (Emulator::builder().threads(0), "threads"),
         (Emulator::builder().webhook_url("https://example.com/"), "http://"),
         (Emulator::builder().encryption_master_key_base64("c2hvcnQ="), "32"),
         (
@@ -305,6 +306,16 @@ async fn the_builder_checks_its_settings_and_fixes_what_it_is_given() {
     match Emulator::builder().port(port).start().await {
         Err(e @ StartError::Bind { .. }) => assert!(e.to_string().contains(&port.to_string())),
         other => panic!("expected a bind error, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn one_thread_or_several_serve_the_same() {
+    for threads in [1, 3] {
+        let emulator = Emulator::builder().threads(threads).start().await.unwrap();
+        let reply = call(&emulator, &trigger("threads", "e", "1")).await;
+        assert_eq!(reply.status, 200, "{threads} threads: {}", reply.body);
+        emulator.wait_for("threads", "e", WAIT).await.unwrap();
     }
 }
 

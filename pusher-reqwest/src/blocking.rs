@@ -20,7 +20,7 @@
 use pusher_core::http_client::{CappedBody, adapter_client};
 use pusher_core::{BuildHttpClient, HttpOptions, TransportError};
 
-use crate::{configured, error, into_http_response};
+use crate::{configured, error, into_http_response, into_reqwest};
 
 adapter_client! {
     /// A blocking HTTP client for the Pusher API over [`reqwest::blocking::Client`].
@@ -70,7 +70,7 @@ impl BuildHttpClient for ReqwestClient {
 impl ReqwestClient {
     fn exchange(&self, request: http::Request<Vec<u8>>) -> Result<http::Response<Vec<u8>>, TransportError> {
         let method = request.method().clone();
-        let mut request = reqwest::blocking::Request::try_from(request).map_err(error::from_reqwest)?;
+        let mut request = into_reqwest!(request, reqwest::blocking::Request);
         // reqwest's blocking client applies its own timeout to each read of the body; a deadline
         // on the request bounds the whole call, body included.
         *request.timeout_mut() = self.timeout;

@@ -77,6 +77,7 @@
 #[cfg(feature = "blocking")]
 pub mod blocking;
 mod error;
+mod url;
 
 /// The reqwest crate, to configure a client of your own (proxies, certificates) without a
 /// dependency of your own on it.
@@ -121,6 +122,22 @@ macro_rules! configured {
 #[cfg(feature = "blocking")]
 pub(crate) use configured;
 
+/// Turns an `http::Request<Vec<u8>>` into a reqwest request, async or blocking (`$request_type`),
+/// its URL made by [`url::of`] rather than by printing and parsing the whole URI again (as
+/// reqwest's own `TryFrom` does). Evaluates to the request, or returns the error.
+macro_rules! into_reqwest {
+    ($request:expr, $request_type:ty) => {{
+        let (parts, body) = $request.into_parts();
+        let mut request = <$request_type>::new(parts.method, $crate::url::of(&parts.uri)?);
+        *request.headers_mut() = parts.headers;
+        *request.version_mut() = parts.version;
+        *request.body_mut() = Some(body.into());
+        request
+    }};
+}
+#[cfg(feature = "blocking")]
+pub(crate) use into_reqwest;
+
 impl BuildHttpClient for ReqwestClient {
     /// A client with the options' timeouts and body cap, not following redirects: what
     /// [`ReqwestClient::builder`]'s `build` and the core's `PusherBuilder` call.
@@ -143,7 +160,7 @@ impl ReqwestClient {
         request: http::Request<Vec<u8>>,
     ) -> Result<http::Response<Vec<u8>>, TransportError> {
         let method = request.method().clone();
-        let request = reqwest::Request::try_from(request).map_err(error::from_reqwest)?;
+        let request = into_reqwest!(request, reqwest::Request);
         let mut response = self.inner.execute(request).await.map_err(error::from_reqwest)?;
         let headers = std::mem::take(response.headers_mut());
         let mut body = CappedBody::new(self.max_response_body, &method, &headers)?;

@@ -18,6 +18,9 @@ pub use pusher_core::{api, auth, config, encryption, error, http_client, limits,
 /// The `serde_json` crate, for the `json!` data the examples send.
 pub use serde_json;
 
+#[cfg(feature = "publisher")]
+pub mod publisher;
+
 /// The isahc adapter (feature `isahc`).
 #[cfg(feature = "isahc")]
 #[cfg_attr(docsrs, doc(cfg(feature = "isahc")))]

@@ -16,7 +16,7 @@ use std::time::Instant;
 use pusher_peers::{self as peer, Peer, StartOptions, workspace_root};
 
 /// The steps, in the order they run.
-pub(crate) const STEPS: [&str; 12] = [
+pub(crate) const STEPS: [&str; 13] = [
     "fmt",
     "tidy",
     "clippy",
@@ -28,6 +28,7 @@ pub(crate) const STEPS: [&str; 12] = [
     "features",
     "conformance",
     "browser",
+    "bench",
     "fuzz",
 ];
 
@@ -41,6 +42,7 @@ pub(crate) const FACADE_FEATURE_CHECKS: &[&[&str]] = &[
     &["--no-default-features", "--features", "isahc"],
     &["--features", "blocking"],
     &["--no-default-features"],
+    &["--no-default-features", "--features", "publisher"],
 ];
 
 /// The conformance suite and the edge example run in steps of their own, against a real server
@@ -62,7 +64,7 @@ pub(crate) const WASM_TARGET: &str = "wasm32-unknown-unknown";
 /// Command-line help for `cargo xtask ci`.
 pub(crate) const USAGE: &str = "usage: cargo xtask ci [--skip STEP]... [--only STEP]...\n\
      steps, in order: fmt, tidy, clippy, test, doc, wasm, edge, sans-io, features, conformance,\n\
-     browser, fuzz";
+     browser, bench, fuzz";
 
 /// Which steps to run, from `--skip` and `--only`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -188,6 +190,7 @@ fn run_step(step: &str, root: &Path) -> Result<(), String> {
         "features" => features(root),
         "conformance" => conformance(root),
         "browser" => crate::browser::run(root),
+        "bench" => crate::bench::quick(root),
         "fuzz" => crate::fuzz::run(
             root,
             &crate::fuzz::Options {
@@ -371,7 +374,16 @@ mod tests {
     #[test]
     fn skip_and_only() {
         assert_eq!(
-            parse(&["--skip", "clippy", "--skip=conformance", "--skip", "fuzz"]).map(|s| s.steps()),
+            parse(&[
+                "--skip",
+                "clippy",
+                "--skip=conformance",
+                "--skip",
+                "fuzz",
+                "--skip",
+                "bench"
+            ])
+            .map(|s| s.steps()),
             Ok(vec![
                 "fmt", "tidy", "test", "doc", "wasm", "edge", "sans-io", "features", "browser"
             ])

@@ -1,9 +1,10 @@
 //! `cargo xtask`: project automation. See `cargo xtask help`.
 //!
 //! A thin command line: `ci` (src/ci.rs) runs every check CI runs, `fuzz` (src/fuzz.rs) runs the
-//! fuzz targets, and `peer` installs, starts and stops real Pusher-compatible servers through the
-//! pusher-peers crate.
+//! fuzz targets, `bench` (src/bench.rs) runs the benchmarks, and `peer` installs, starts and stops
+//! real Pusher-compatible servers through the pusher-peers crate.
 
+mod bench;
 mod browser;
 mod ci;
 mod fuzz;
@@ -20,11 +21,14 @@ usage: cargo xtask <command>
 commands:
   ci [--skip STEP]... [--only STEP]...
         run every CI check in order (steps: fmt, tidy, clippy, test, doc, wasm,
-        edge, sans-io, features, conformance, browser, fuzz)
+        edge, sans-io, features, conformance, browser, bench, fuzz)
   fuzz [--seconds N] [TARGET]...
         run every fuzz target (or the named ones) for N seconds each (default 60), from its
         checked-in corpus in fuzz/corpus/; a crashing input is added to that corpus and fails
         the run (cargo-fuzz and the nightly toolchain are installed when missing)
+  bench [--quick] [--rounds R]
+        build the benchmarks in release mode and print the table of ratios, each measured
+        side by side (--quick: tiny sizes, figures not judged, as CI runs it)
   tidy
         check the repository rules: PROTOCOL citations, crate docs and READMEs, to-do markers,
         unjustified unwrap/expect, inherited workspace metadata
@@ -41,6 +45,7 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("ci") => return ci::run(&args[1..]),
+        Some("bench") => bench::run(&pusher_peers::workspace_root(), &args[1..]),
         Some("peer") => peer_command(&args[1..]),
         Some("fuzz") => fuzz::Options::parse(&args[1..])
             .map_err(|e| format!("{e}\n{}", fuzz::USAGE))

@@ -12,16 +12,17 @@ use crate::request::{Unsigned, app_path};
 use crate::response::ResponseError;
 use crate::response::parse_json;
 
+/// `GET` of `path`, given in pieces.
 fn get(
     config: &Config,
     context: &RequestContext<'_>,
-    suffix: &str,
+    path: &[&str],
     params: &[(&str, &str)],
 ) -> Result<http::Request<Vec<u8>>, RequestError> {
     Unsigned {
         method: http::Method::GET,
         endpoint: config.api_endpoint(),
-        path: app_path(config, suffix),
+        path,
         params,
         body: Vec::new(),
     }
@@ -70,7 +71,7 @@ impl Operation for ListChannels {
         if let Some(info) = &info {
             params.push(("info", info.as_str()));
         }
-        get(config, context, "/channels", &params)
+        get(config, context, &app_path!(config, "/channels"), &params)
     }
 
     fn parse_response(&self, response: http::Response<Vec<u8>>) -> Result<ChannelsList, ResponseError> {
@@ -129,7 +130,12 @@ impl Operation for GetChannel {
     ) -> Result<http::Request<Vec<u8>>, RequestError> {
         let info = info_param(&self.info);
         let params: Vec<(&str, &str)> = info.iter().map(|i| ("info", i.as_str())).collect();
-        get(config, context, &format!("/channels/{}", self.channel), &params)
+        get(
+            config,
+            context,
+            &app_path!(config, "/channels/", self.channel.as_str()),
+            &params,
+        )
     }
 
     fn parse_response(&self, response: http::Response<Vec<u8>>) -> Result<ChannelState, ResponseError> {
@@ -172,7 +178,8 @@ impl Operation for GetPresenceUsers {
         config: &Config,
         context: &RequestContext<'_>,
     ) -> Result<http::Request<Vec<u8>>, RequestError> {
-        get(config, context, &format!("/channels/{}/users", self.channel), &[])
+        let path = app_path!(config, "/channels/", self.channel.as_str(), "/users");
+        get(config, context, &path, &[])
     }
 
     fn parse_response(&self, response: http::Response<Vec<u8>>) -> Result<PresenceUsers, ResponseError> {

@@ -119,7 +119,7 @@ impl Operation for Notification {
         Unsigned {
             method: http::Method::POST,
             endpoint: config.notify_endpoint(),
-            path: format!("/server_api/v1/apps/{}/notifications", config.app_id()),
+            path: &["/server_api/v1/apps/", config.app_id(), "/notifications"],
             params: &[],
             body: serde_json::to_vec(self).map_err(RequestError::Serialize)?,
         }

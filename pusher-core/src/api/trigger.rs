@@ -1,14 +1,15 @@
 //! Triggering events: one event on 1 to 100 channels, or a batch of 1 to 10 events.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
 use super::RequestError;
 use super::{ChannelAttribute, Operation, RequestContext, info_param};
-use crate::config::Config;
+use crate::config::{Config, MasterKey};
 use crate::encryption;
-use crate::limits::{MAX_BATCH_EVENTS, MAX_TRIGGER_CHANNELS};
+use crate::limits::MAX_TRIGGER_CHANNELS;
 use crate::names::{ChannelName, EventName, SocketId, UserId};
 use crate::request::{Unsigned, app_path};
 use crate::response::{ResponseError, parse_json};
@@ -23,9 +24,12 @@ pub struct EventData(String);
 impl EventData {
     /// Serializes `value` to JSON, once.
     pub fn json<T: Serialize + ?Sized>(value: &T) -> Result<Self, RequestError> {
-        serde_json::to_string(value)
+        // Room for most event data at once, so that the buffer seldom grows (the ceiling is 10 KB).
+        let mut json = Vec::with_capacity(1024);
+        serde_json::to_writer(&mut json, value).map_err(RequestError::Serialize)?;
+        String::from_utf8(json)
             .map(Self)
-            .map_err(RequestError::Serialize)
+            .map_err(|_| RequestError::Serialize(serde::ser::Error::custom("the JSON is not UTF-8")))
     }
 
     /// Sends `encoded` as it is: it is already the event's data.
@@ -69,45 +73,85 @@ pub struct ChannelInfo {
     pub subscription_count: Option<u64>,
 }
 
-/// The data as sent: encrypted for an encrypted channel, checked against the payload ceiling.
-fn data_as_sent(
-    config: &Config,
-    context: &RequestContext<'_>,
-    channel: &ChannelName,
-    data: &EventData,
-) -> Result<String, RequestError> {
-    let sent = if channel.is_encrypted() {
-        let master_key = config.master_key().ok_or_else(|| RequestError::NoMasterKey {
-            channel: channel.to_string(),
-        })?;
-        let nonce = context.nonces.nonce().map_err(RequestError::Random)?;
-        encryption::encrypt(channel.as_str(), master_key, &nonce, data.as_str().as_bytes())
+/// The master key an encrypted channel needs.
+fn master_key<'c>(config: &'c Config, channel: &ChannelName) -> Result<&'c MasterKey, RequestError> {
+    config.master_key().ok_or_else(|| RequestError::NoMasterKey {
+        channel: channel.to_string(),
+    })
+}
+
+/// Checks `data` for `channel` as it would be sent, without encrypting: a master key for an
+/// encrypted channel, and the size after encryption within the payload ceiling.
+fn check_data(config: &Config, channel: &ChannelName, data: &EventData) -> Result<(), RequestError> {
+    let size = if channel.is_encrypted() {
+        master_key(config, channel)?;
+        encryption::envelope_len(data.as_str().len())
     } else {
-        data.as_str().to_owned()
+        data.as_str().len()
     };
-    if sent.len() > config.max_payload_bytes() {
+    if size > config.max_payload_bytes() {
         return Err(RequestError::PayloadTooLarge {
             channel: channel.to_string(),
-            size: sent.len(),
+            size,
             max: config.max_payload_bytes(),
         });
     }
-    Ok(sent)
+    Ok(())
 }
 
+/// The data as sent (after [`check_data`]): encrypted under a fresh nonce for an encrypted
+/// channel, else the data itself.
+fn data_as_sent<'a>(
+    config: &Config,
+    context: &RequestContext<'_>,
+    channel: &ChannelName,
+    data: &'a EventData,
+) -> Result<Cow<'a, str>, RequestError> {
+    if !channel.is_encrypted() {
+        return Ok(Cow::Borrowed(data.as_str()));
+    }
+    let master_key = master_key(config, channel)?;
+    let nonce = context.nonces.nonce().map_err(RequestError::Random)?;
+    Ok(Cow::Owned(encryption::encrypt(
+        channel.as_str(),
+        master_key,
+        &nonce,
+        data.as_str().as_bytes(),
+    )))
+}
+
+/// An upper bound of the length of `s` as a JSON string, quotes included: a byte JSON escapes
+/// (`"`, `\\`, a control character) takes at most six.
+fn json_string_len(s: &str) -> usize {
+    let escaped = s.bytes().filter(|&b| b == b'"' || b == b'\\' || b < 0x20).count();
+    2 + s.len() + 5 * escaped
+}
+
+/// The room an event's fields but `data` take in a body: names, punctuation and options.
+fn fields_len(event: &EventName, socket_id: Option<&SocketId>, info: Option<&str>) -> usize {
+    // The keys and punctuation of an event take under 96 bytes.
+    96 + json_string_len(event.as_str())
+        + socket_id.map_or(0, |s| s.as_str().len())
+        + info.map_or(0, str::len)
+}
+
+/// `POST`s `body` as JSON to `/apps/{id}{suffix}`, the body serialized into one buffer of
+/// `capacity` bytes (an upper bound of its length, so that it never grows).
 fn post_json(
     config: &Config,
     context: &RequestContext<'_>,
     suffix: &str,
     body: &impl Serialize,
+    capacity: usize,
 ) -> Result<http::Request<Vec<u8>>, RequestError> {
-    let body = serde_json::to_vec(body).map_err(RequestError::Serialize)?;
+    let mut bytes = Vec::with_capacity(capacity);
+    serde_json::to_writer(&mut bytes, body).map_err(RequestError::Serialize)?;
     Unsigned {
         method: http::Method::POST,
         endpoint: config.api_endpoint(),
-        path: app_path(config, suffix),
+        path: &app_path!(config, suffix),
         params: &[],
-        body,
+        body: bytes,
     }
     .sign(config, context.timestamp)
 }
@@ -166,16 +210,21 @@ impl Trigger {
     pub fn channels(&self) -> &[ChannelName] {
         &self.channels
     }
-}
 
-impl Operation for Trigger {
-    type Output = TriggerResponse;
-
-    fn build_request(
-        &self,
-        config: &Config,
-        context: &RequestContext<'_>,
-    ) -> Result<http::Request<Vec<u8>>, RequestError> {
+    /// Checks every limit [`build_request`](Operation::build_request) checks, without building
+    /// the request or encrypting: 1 to 100 channels, an encrypted channel alone and with a master
+    /// key, the data within the payload ceiling as it would be sent.
+    ///
+    /// ```
+    /// use pusher_core::api::{EventData, Trigger};
+    /// use pusher_core::{Config, RequestError};
+    ///
+    /// let config = Config::builder("1", "key", "secret").max_payload_bytes(8).build()?;
+    /// let trigger = Trigger::new(["a".parse()?], "e".parse()?, EventData::encoded("123456789"));
+    /// assert!(matches!(trigger.check(&config), Err(RequestError::PayloadTooLarge { size: 9, .. })));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn check(&self, config: &Config) -> Result<(), RequestError> {
         let count = self.channels.len();
         let first = self.channels.first().ok_or(RequestError::NoChannels)?;
         if count > MAX_TRIGGER_CHANNELS {
@@ -193,15 +242,38 @@ impl Operation for Trigger {
             });
         }
         // With several channels none is encrypted, so the data is the same for all: check it once.
+        check_data(config, first, &self.data)
+    }
+}
+
+impl Operation for Trigger {
+    type Output = TriggerResponse;
+
+    fn build_request(
+        &self,
+        config: &Config,
+        context: &RequestContext<'_>,
+    ) -> Result<http::Request<Vec<u8>>, RequestError> {
+        self.check(config)?;
+        let first = self.channels.first().ok_or(RequestError::NoChannels)?;
         let data = data_as_sent(config, context, first, &self.data)?;
+        let info = info_param(&self.info);
+        let channels_len: usize = self
+            .channels
+            .iter()
+            .map(|c| json_string_len(c.as_str()) + 1)
+            .sum();
+        let capacity = fields_len(&self.event, self.socket_id.as_ref(), info.as_deref())
+            + channels_len
+            + json_string_len(&data);
         let body = TriggerBody {
             name: self.event.as_str(),
             channels: &self.channels,
             data: &data,
             socket_id: self.socket_id.as_ref().map(SocketId::as_str),
-            info: info_param(&self.info),
+            info,
         };
-        post_json(config, context, "/events", &body)
+        post_json(config, context, "/events", &body, capacity)
     }
 
     fn parse_response(&self, response: http::Response<Vec<u8>>) -> Result<TriggerResponse, ResponseError> {
@@ -251,13 +323,25 @@ impl BatchEvent {
         self.info.extend(attributes);
         self
     }
+
+    /// The channel.
+    pub fn channel(&self) -> &ChannelName {
+        &self.channel
+    }
+
+    /// Checks what [`TriggerBatch`] checks of each event, without building a request or
+    /// encrypting: an encrypted channel has a master key, and the data is within the payload
+    /// ceiling as it would be sent.
+    pub fn check(&self, config: &Config) -> Result<(), RequestError> {
+        check_data(config, &self.channel, &self.data)
+    }
 }
 
 #[derive(Serialize)]
 struct BatchItem<'a> {
     channel: &'a str,
     name: &'a str,
-    data: String,
+    data: Cow<'a, str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     socket_id: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -269,7 +353,8 @@ struct BatchBody<'a> {
     batch: Vec<BatchItem<'a>>,
 }
 
-/// Triggers 1 to 10 events, each on its own channel: `POST /apps/{id}/batch_events`.
+/// Triggers 1 to 10 events (or the configuration's [`max_batch_events`](Config::max_batch_events)),
+/// each on its own channel: `POST /apps/{id}/batch_events`.
 #[derive(Debug, Clone)]
 pub struct TriggerBatch {
     events: Vec<BatchEvent>,
@@ -296,16 +381,17 @@ impl Operation for TriggerBatch {
         if count == 0 {
             return Err(RequestError::NoEvents);
         }
-        if count > MAX_BATCH_EVENTS {
+        if count > config.max_batch_events() {
             return Err(RequestError::TooManyEvents {
                 count,
-                max: MAX_BATCH_EVENTS,
+                max: config.max_batch_events(),
             });
         }
         let batch = self
             .events
             .iter()
             .map(|e| {
+                e.check(config)?;
                 Ok(BatchItem {
                     channel: e.channel.as_str(),
                     name: e.event.as_str(),
@@ -315,7 +401,17 @@ impl Operation for TriggerBatch {
                 })
             })
             .collect::<Result<Vec<_>, RequestError>>()?;
-        post_json(config, context, "/batch_events", &BatchBody { batch })
+        let capacity: usize = self
+            .events
+            .iter()
+            .zip(&batch)
+            .map(|(e, item)| {
+                fields_len(&e.event, e.socket_id.as_ref(), item.info.as_deref())
+                    + json_string_len(item.channel)
+                    + json_string_len(&item.data)
+            })
+            .sum();
+        post_json(config, context, "/batch_events", &BatchBody { batch }, capacity)
     }
 
     fn parse_response(&self, response: http::Response<Vec<u8>>) -> Result<BatchResponse, ResponseError> {

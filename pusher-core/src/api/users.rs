@@ -34,7 +34,7 @@ impl Operation for TerminateUserConnections {
         Unsigned {
             method: http::Method::POST,
             endpoint: config.api_endpoint(),
-            path: app_path(config, &format!("/users/{}/terminate_connections", self.user)),
+            path: &app_path!(config, "/users/", self.user.as_str(), "/terminate_connections"),
             params: &[],
             body: b"{}".to_vec(),
         }

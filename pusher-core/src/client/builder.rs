@@ -275,6 +275,7 @@ mod tests {
                 .notify_port(9090)
                 .encryption_master_key($key)
                 .max_payload_bytes(20_000)
+                .max_batch_events(20)
         };
     }
 

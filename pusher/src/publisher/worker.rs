@@ -1,0 +1,276 @@
+//! The publisher's worker: a Tokio task that takes the queued events in, sends them in batches,
+//! and answers each event's receipt, flush and close.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use pusher_core::api::TriggerBatch;
+use pusher_core::{AsyncHttpClient, ChannelName, Error, Pusher};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore, mpsc, oneshot, watch};
+use tokio::task::{Id, JoinError, JoinSet};
+use tokio::time::Instant;
+
+use super::lanes::{Lanes, OnChannels, Seq, Taken};
+use super::{DeliveryError, Outgoing};
+
+/// The `tracing` target of the worker's records.
+const TARGET: &str = "pusher::publisher";
+
+/// What a handle asks of the worker.
+#[derive(Debug)]
+pub(super) enum Command {
+    /// Queue an event.
+    Publish(Queued),
+    /// Answer once every event queued so far was answered.
+    Flush(oneshot::Sender<()>),
+    /// Send what is queued, then stop.
+    Close,
+}
+
+/// A checked event, the receipt to answer, and its room in the queue (given back with the
+/// answer).
+#[derive(Debug)]
+pub(super) struct Queued {
+    pub(super) event: Outgoing,
+    pub(super) reply: oneshot::Sender<Result<(), DeliveryError>>,
+    pub(super) room: OwnedSemaphorePermit,
+}
+
+impl OnChannels for Queued {
+    fn channels(&self) -> &[ChannelName] {
+        self.event.channels()
+    }
+}
+
+/// The worker's settings, checked by the builder.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Settings {
+    pub(super) max_batch: usize,
+    pub(super) linger: Duration,
+    pub(super) max_in_flight: usize,
+}
+
+/// A request in flight: whom to answer, and what to free, when it is answered.
+#[derive(Debug)]
+struct InFlight {
+    replies: Vec<(oneshot::Sender<Result<(), DeliveryError>>, OwnedSemaphorePermit)>,
+    channels: Vec<ChannelName>,
+    first: Seq,
+}
+
+pub(super) struct Worker<C> {
+    pusher: Arc<Pusher<C>>,
+    settings: Settings,
+    commands: mpsc::UnboundedReceiver<Command>,
+    /// Whether every handle is gone or `close` was called: no more commands will come.
+    closing: bool,
+    room: Arc<Semaphore>,
+    lanes: Lanes<Queued>,
+    sending: JoinSet<Result<(), Error>>,
+    in_flight: HashMap<Id, InFlight>,
+    /// Flushes waiting, each with the sequence number every event before which must be answered.
+    flushes: Vec<(Seq, oneshot::Sender<()>)>,
+    stopped: watch::Sender<bool>,
+}
+
+impl<C> Worker<C>
+where
+    C: AsyncHttpClient + Send + Sync + 'static,
+    for<'a> C::Future<'a>: Send,
+{
+    pub(super) fn new(
+        pusher: Arc<Pusher<C>>,
+        settings: Settings,
+        commands: mpsc::UnboundedReceiver<Command>,
+        room: Arc<Semaphore>,
+        stopped: watch::Sender<bool>,
+    ) -> Self {
+        Self {
+            pusher,
+            settings,
+            commands,
+            closing: false,
+            room,
+            lanes: Lanes::new(),
+            sending: JoinSet::new(),
+            in_flight: HashMap::new(),
+            flushes: Vec::new(),
+            stopped,
+        }
+    }
+
+    /// Runs until closed (or every handle dropped) and everything queued is answered.
+    pub(super) async fn run(mut self) {
+        loop {
+            self.dispatch(Instant::now());
+            if self.closing && self.lanes.is_empty() && self.in_flight.is_empty() {
+                break;
+            }
+            let linger = self.linger_deadline(Instant::now());
+            tokio::select! {
+                biased;
+                Some(answered) = self.sending.join_next_with_id(), if !self.sending.is_empty() => {
+                    self.answer(answered);
+                }
+                command = self.commands.recv(), if !self.closing => match command {
+                    Some(command) => {
+                        self.handle(command);
+                        // Take in whatever else is waiting, so that it can go in the same batch.
+                        while let Ok(command) = self.commands.try_recv() {
+                            self.handle(command);
+                        }
+                    }
+                    None => self.closing = true,
+                },
+                () = tokio::time::sleep_until(linger.unwrap_or_else(Instant::now)), if linger.is_some() => {}
+            }
+        }
+        tracing::debug!(target: TARGET, "publisher stopped");
+    }
+
+    fn handle(&mut self, command: Command) {
+        match command {
+            Command::Publish(queued) => {
+                self.lanes.push(queued, Instant::now());
+            }
+            Command::Flush(done) => {
+                self.flushes.push((self.lanes.next_seq(), done));
+                self.answer_flushes();
+            }
+            Command::Close => {
+                self.closing = true;
+                self.commands.close();
+                self.room.close();
+            }
+        }
+    }
+
+    /// Whether partial batches go at once: something waits for the queue to empty.
+    fn hurried(&self) -> bool {
+        self.closing || !self.flushes.is_empty()
+    }
+
+    /// Sends what may go: full batches, and partial ones whose oldest event has lingered enough,
+    /// while there is room in flight.
+    fn dispatch(&mut self, now: Instant) {
+        while self.in_flight.len() < self.settings.max_in_flight {
+            let Some(oldest) = self.lanes.oldest_head() else {
+                break;
+            };
+            let due = self.hurried()
+                || self.lanes.waiting() >= self.settings.max_batch
+                || now >= oldest + self.settings.linger;
+            if !due {
+                break;
+            }
+            let Some(taken) = self.lanes.take(self.settings.max_batch) else {
+                break;
+            };
+            self.send(taken);
+        }
+    }
+
+    /// When a batch that is not full is due, if one will be and nothing else wakes the worker
+    /// sooner.
+    fn linger_deadline(&self, now: Instant) -> Option<Instant> {
+        if self.in_flight.len() >= self.settings.max_in_flight {
+            return None;
+        }
+        let due = self.lanes.oldest_head()? + self.settings.linger;
+        (due > now).then_some(due)
+    }
+
+    fn send(&mut self, taken: Taken<Queued>) {
+        let Taken {
+            events,
+            channels,
+            first,
+        } = taken;
+        let count = events.len();
+        let mut replies = Vec::with_capacity(count);
+        let mut batch = Vec::with_capacity(count);
+        let mut alone = None;
+        for queued in events {
+            replies.push((queued.reply, queued.room));
+            match queued.event {
+                Outgoing::One(event) => batch.push(event),
+                Outgoing::Several(trigger) => alone = Some(trigger),
+            }
+        }
+        tracing::debug!(
+            target: TARGET,
+            events = count,
+            channels = channels.len(),
+            queued = self.lanes.len(),
+            in_flight = self.in_flight.len() + 1,
+            "sending"
+        );
+        let pusher = self.pusher.clone();
+        let request = async move {
+            match alone {
+                Some(trigger) => pusher.send(trigger).await.map(drop),
+                None => pusher.send(TriggerBatch::new(batch)).await.map(drop),
+            }
+        };
+        let id = self.sending.spawn(request).id();
+        self.in_flight.insert(
+            id,
+            InFlight {
+                replies,
+                channels,
+                first,
+            },
+        );
+    }
+
+    /// Answers the receipts of a request that came back, and frees its lanes.
+    fn answer(&mut self, answered: Result<(Id, Result<(), Error>), JoinError>) {
+        let (id, outcome) = match answered {
+            Ok((id, result)) => (id, result.map_err(|e| DeliveryError::Failed(Arc::new(e)))),
+            // The request's task panicked or was cancelled: its events were not sent.
+            Err(e) => (e.id(), Err(DeliveryError::Stopped)),
+        };
+        let Some(request) = self.in_flight.remove(&id) else {
+            return;
+        };
+        if let Err(error) = &outcome {
+            tracing::warn!(target: TARGET, events = request.replies.len(), %error, "request failed");
+        }
+        for (reply, _room) in request.replies {
+            let _ = reply.send(outcome.clone());
+        }
+        self.lanes.release(&request.channels);
+        self.answer_flushes();
+    }
+
+    /// Answers every flush whose events have all been answered.
+    fn answer_flushes(&mut self) {
+        let in_flight = self.in_flight.values().map(|r| r.first).min();
+        let unanswered = match (self.lanes.oldest(), in_flight) {
+            (Some(a), Some(b)) => a.min(b),
+            (a, b) => a.or(b).unwrap_or(Seq::MAX),
+        };
+        let (ready, waiting): (Vec<_>, Vec<_>) = std::mem::take(&mut self.flushes)
+            .into_iter()
+            .partition(|(before, _)| *before <= unanswered);
+        self.flushes = waiting;
+        for (_, done) in ready {
+            let _ = done.send(());
+        }
+    }
+}
+
+impl<C> Drop for Worker<C> {
+    /// Tells the handles the worker is gone; when it goes with events unsent (its runtime shut
+    /// down), says how many. Their receipts resolve to [`DeliveryError::Stopped`] as their
+    /// senders are dropped.
+    fn drop(&mut self) {
+        let unsent = self.lanes.len() + self.in_flight.values().map(|r| r.replies.len()).sum::<usize>();
+        if unsent > 0 {
+            tracing::warn!(target: TARGET, unsent, "publisher stopped with events unsent");
+        }
+        self.room.close();
+        self.stopped.send_replace(true);
+    }
+}
