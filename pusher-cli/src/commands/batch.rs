@@ -1,11 +1,12 @@
-//! `batch`: events read as JSON lines, triggered in batches.
+//! `batch`: events read as JSON lines, sent through the library's publisher, which coalesces them
+//! into batch requests.
 
 use std::path::PathBuf;
 use std::time::Instant;
 
 use clap::Args;
-use pusher::api::{BatchEvent, EventData, TriggerBatch};
-use pusher::limits::MAX_BATCH_EVENTS;
+use pusher::api::{BatchEvent, EventData};
+use pusher::publisher::{DeliveryError, Publisher};
 use pusher::{ChannelName, EventName, SocketId};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
@@ -21,7 +22,9 @@ use crate::output::count;
 Each non-empty line is one event: {\"channel\": ..., \"name\": ..., \"data\": ...} and optionally
 \"socket_id\" (a connection left out). A string \"data\" is sent as it is; any other JSON value
 is sent as its JSON text. Every line is read and checked first: if one is invalid, nothing is
-sent (exit 2). The events then go in batches of up to 10; the first refused batch stops the run.
+sent (exit 2). The events then go through the library's publisher, in batch requests of up to 10,
+several in flight, each channel's events in order; an event the server refuses is counted as
+failed (exit 3, with the first refusal), the others are still sent.
 
 Example:
   printf '%s\\n' '{\"channel\": \"orders\", \"name\": \"created\", \"data\": {\"id\": 1}}' \\
@@ -42,23 +45,50 @@ struct Line {
     socket_id: Option<String>,
 }
 
+/// One event of the input, its names checked.
+#[derive(Debug)]
+struct Event {
+    channel: ChannelName,
+    name: EventName,
+    data: EventData,
+    socket_id: Option<SocketId>,
+}
+
 impl Line {
     /// The event, its names checked.
-    fn event(self) -> Result<BatchEvent, Failure> {
+    fn event(self) -> Result<Event, Failure> {
         // A JSON string is the data as it is sent; any other value is sent as its JSON text.
         let data = match serde_json::from_str::<String>(self.data.get()) {
             Ok(text) => text,
             Err(_) => self.data.get().to_owned(),
         };
-        let event = BatchEvent::new(
-            ChannelName::try_from(self.channel)?,
-            EventName::try_from(self.name)?,
-            EventData::encoded(data),
-        );
-        Ok(match self.socket_id {
-            Some(socket_id) => event.socket_id(SocketId::try_from(socket_id)?),
-            None => event,
+        Ok(Event {
+            channel: ChannelName::try_from(self.channel)?,
+            name: EventName::try_from(self.name)?,
+            data: EventData::encoded(data),
+            socket_id: self.socket_id.map(SocketId::try_from).transpose()?,
         })
+    }
+}
+
+impl Event {
+    /// Whether the library would send it (its size as sent, an encrypted channel's master key).
+    fn check(&self, config: &pusher::Config) -> Result<(), Failure> {
+        let mut event = BatchEvent::new(self.channel.clone(), self.name.clone(), self.data.clone());
+        if let Some(socket_id) = &self.socket_id {
+            event = event.socket_id(socket_id.clone());
+        }
+        event
+            .check(config)
+            .map_err(|e| Failure::from(pusher::Error::from(e)))
+    }
+}
+
+/// The failure a refused or lost event reports.
+fn delivery_failure(error: &DeliveryError) -> Failure {
+    match error.error() {
+        Some(pusher::Error::Response(e)) => Failure::refused(format!("the server refused: {e}")),
+        _ => Failure::network(error.to_string()),
     }
 }
 
@@ -67,8 +97,6 @@ impl Line {
 struct Summary {
     sent: usize,
     failed: usize,
-    not_sent: usize,
-    batches: usize,
     seconds: f64,
     events_per_second: f64,
 }
@@ -81,59 +109,60 @@ impl BatchArgs {
             String::from_utf8(input).map_err(|_| Failure::invalid(format!("{source} is not UTF-8")))?;
         let events = parse_lines(&input)?;
         let pusher = context.pusher()?;
-        let chunks: Vec<&[(usize, BatchEvent)]> = events.chunks(MAX_BATCH_EVENTS).collect();
-        let batches: Vec<TriggerBatch> = chunks
-            .iter()
-            .map(|chunk| TriggerBatch::new(chunk.iter().map(|(_, event)| event.clone())))
-            .collect();
-        // Build every request before sending any: a batch the library refuses (too large, an
-        // encrypted channel without a master key) stops the run before anything is sent.
-        for (batch, chunk) in batches.iter().zip(&chunks) {
-            let lines = match (chunk.first(), chunk.last()) {
-                (Some((first, _)), Some((last, _))) => format!("the batch of lines {first} to {last}"),
-                _ => "a batch".to_owned(),
-            };
-            pusher
-                .build_request(batch)
-                .map_err(|e| Failure::from(e).in_context(&lines))?;
+        // Check every event as it will be sent before sending any: an event the library refuses
+        // (too large, an encrypted channel without a master key) stops the run before anything goes.
+        for (line, event) in &events {
+            event
+                .check(pusher.config())
+                .map_err(|failure| failure.in_context(&format!("line {line}")))?;
         }
+        let publisher = Publisher::new(pusher).map_err(|e| Failure::invalid(e.to_string()))?;
         let started = Instant::now();
-        let (mut sent, mut sent_batches, mut failure) = (0, 0, None);
-        for (batch, chunk) in batches.into_iter().zip(chunks) {
-            match pusher.send(batch).await {
-                Ok(_) => {
-                    sent += chunk.len();
-                    sent_batches += 1;
+        let mut receipts = Vec::with_capacity(events.len());
+        for (line, event) in events {
+            let (channel, name) = (event.channel.as_str(), event.name.as_str());
+            let published = match &event.socket_id {
+                Some(socket_id) => {
+                    publisher
+                        .publish_excluding(channel, name, &event.data, socket_id.as_str())
+                        .await
                 }
+                None => publisher.publish(channel, name, &event.data).await,
+            };
+            let receipt =
+                published.map_err(|e| Failure::invalid(e.to_string()).in_context(&format!("line {line}")))?;
+            receipts.push((line, receipt));
+        }
+        publisher.close().await;
+        let (mut sent, mut failed, mut first_failure) = (0, 0, None);
+        for (line, receipt) in receipts {
+            match receipt.await {
+                Ok(()) => sent += 1,
                 Err(e) => {
-                    failure = Some((chunk.len(), Failure::from(e)));
-                    break;
+                    failed += 1;
+                    first_failure
+                        .get_or_insert_with(|| delivery_failure(&e).in_context(&format!("line {line}")));
                 }
             }
         }
         let seconds = started.elapsed().as_secs_f64();
-        let failed = failure.as_ref().map_or(0, |(count, _)| *count);
         let summary = Summary {
             sent,
             failed,
-            not_sent: events.len() - sent - failed,
-            batches: sent_batches,
             seconds,
             events_per_second: if seconds > 0.0 { sent as f64 / seconds } else { 0.0 },
         };
         context.output.show(&summary, || {
             format!(
-                "sent {} in {} in {:.3} s ({:.0} events/s); failed {}, not sent {}",
+                "sent {} in {:.3} s ({:.0} events/s); failed {}",
                 count(summary.sent, "event", "events"),
-                count(summary.batches, "batch", "batches"),
                 summary.seconds,
                 summary.events_per_second,
-                summary.failed,
-                summary.not_sent
+                summary.failed
             )
         })?;
-        match failure {
-            Some((_, failure)) => Err(failure),
+        match first_failure {
+            Some(failure) => Err(failure),
             None => Ok(()),
         }
     }
@@ -141,7 +170,7 @@ impl BatchArgs {
 
 /// The events of the non-empty lines of `input`, each with its line number; an error names the
 /// line.
-fn parse_lines(input: &str) -> Result<Vec<(usize, BatchEvent)>, Failure> {
+fn parse_lines(input: &str) -> Result<Vec<(usize, Event)>, Failure> {
     input
         .lines()
         .zip(1..)
