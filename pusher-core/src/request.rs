@@ -27,6 +27,17 @@ const PATH: &AsciiSet = &CONTROLS
     .add(b'{')
     .add(b'}');
 
+/// `path` as a request carries it: the bytes a path cannot carry as they are (`#`, `?`, `%`,
+/// spaces, ...) percent-encoded. The signature is made over the path before encoding.
+///
+/// ```
+/// let path = "/apps/1/channels/#server-to-user-ada";
+/// assert_eq!(pusher_core::request::encode_path(path).to_string(), "/apps/1/channels/%23server-to-user-ada");
+/// ```
+pub fn encode_path(path: &str) -> impl std::fmt::Display + '_ {
+    utf8_percent_encode(path, PATH)
+}
+
 /// The path `/apps/{app_id}` followed by `suffix`, as the pieces [`Unsigned::path`] takes:
 /// `app_path!(config, "/channels/", name)`.
 macro_rules! app_path {
