@@ -34,65 +34,39 @@ pub use pusher_reqwest;
 #[cfg_attr(docsrs, doc(cfg(feature = "ureq")))]
 pub use pusher_ureq;
 
-/// The asynchronous client over the HTTP stack the features select: reqwest (feature `reqwest`,
-/// on by default), else isahc (feature `isahc`). Every call is a method of it: see
-/// [`pusher_core::Pusher`] for the list, each with an example.
+/// The asynchronous client, over reqwest (feature `reqwest`, on by default; with it off, over
+/// isahc with the feature `isahc`). Every call is a method of it: see [`pusher_core::Pusher`] for
+/// the list, each with an example.
 #[cfg(feature = "reqwest")]
-#[cfg_attr(docsrs, doc(cfg(any(feature = "reqwest", feature = "isahc"))))]
+#[cfg_attr(docsrs, doc(cfg(feature = "reqwest")))]
 pub type Pusher = pusher_core::Pusher<pusher_reqwest::ReqwestClient>;
 
-/// The asynchronous client over the HTTP stack the features select: reqwest (feature `reqwest`,
-/// on by default), else isahc (feature `isahc`). Every call is a method of it: see
-/// [`pusher_core::Pusher`] for the list, each with an example.
+/// The asynchronous client, over isahc (feature `isahc`, with `reqwest` off). Every call is a
+/// method of it: see [`pusher_core::Pusher`] for the list, each with an example.
 #[cfg(all(feature = "isahc", not(feature = "reqwest")))]
-#[cfg_attr(docsrs, doc(cfg(any(feature = "reqwest", feature = "isahc"))))]
+#[cfg_attr(docsrs, doc(cfg(feature = "isahc")))]
 pub type Pusher = pusher_core::Pusher<pusher_isahc::IsahcClient>;
 
-/// The blocking client.
+/// The blocking client, `blocking::Pusher`: over ureq (feature
+/// `ureq`), else reqwest's blocking client (features `reqwest` and `blocking`), else isahc (feature
+/// `isahc`). The same calls as the asynchronous client, without `.await`.
 pub mod blocking {
-    /// The blocking client over the HTTP stack the features select: ureq (feature `ureq`), else
-    /// reqwest's blocking client (features `reqwest` and `blocking`), else isahc (feature
-    /// `isahc`). The same calls as the asynchronous client, without `.await`.
+    /// The blocking client, over ureq.
     #[cfg(feature = "ureq")]
-    #[cfg_attr(
-        docsrs,
-        doc(cfg(any(
-            feature = "ureq",
-            all(feature = "reqwest", feature = "blocking"),
-            feature = "isahc"
-        )))
-    )]
+    #[cfg_attr(docsrs, doc(cfg(feature = "ureq")))]
     pub type Pusher = pusher_core::Pusher<pusher_core::Blocking<pusher_ureq::UreqClient>>;
 
-    /// The blocking client over the HTTP stack the features select: ureq (feature `ureq`), else
-    /// reqwest's blocking client (features `reqwest` and `blocking`), else isahc (feature
-    /// `isahc`). The same calls as the asynchronous client, without `.await`.
+    /// The blocking client, over reqwest's blocking client.
     #[cfg(all(not(feature = "ureq"), feature = "reqwest", feature = "blocking"))]
-    #[cfg_attr(
-        docsrs,
-        doc(cfg(any(
-            feature = "ureq",
-            all(feature = "reqwest", feature = "blocking"),
-            feature = "isahc"
-        )))
-    )]
+    #[cfg_attr(docsrs, doc(cfg(all(feature = "reqwest", feature = "blocking"))))]
     pub type Pusher = pusher_core::Pusher<pusher_core::Blocking<pusher_reqwest::blocking::ReqwestClient>>;
 
-    /// The blocking client over the HTTP stack the features select: ureq (feature `ureq`), else
-    /// reqwest's blocking client (features `reqwest` and `blocking`), else isahc (feature
-    /// `isahc`). The same calls as the asynchronous client, without `.await`.
+    /// The blocking client, over isahc.
     #[cfg(all(
         not(feature = "ureq"),
         not(all(feature = "reqwest", feature = "blocking")),
         feature = "isahc"
     ))]
-    #[cfg_attr(
-        docsrs,
-        doc(cfg(any(
-            feature = "ureq",
-            all(feature = "reqwest", feature = "blocking"),
-            feature = "isahc"
-        )))
-    )]
+    #[cfg_attr(docsrs, doc(cfg(feature = "isahc")))]
     pub type Pusher = pusher_core::Pusher<pusher_core::Blocking<pusher_isahc::IsahcClient>>;
 }
