@@ -542,6 +542,28 @@ macro_rules! config_settings {
 }
 pub(crate) use config_settings;
 
+/// Sets every configuration setting, with `$key` as the master key, on a builder of either kind
+/// ([`ConfigBuilder`] or [`PusherBuilder`](crate::PusherBuilder)): what the tests that every
+/// setting reaches the configuration use.
+#[cfg(test)]
+macro_rules! every_setting {
+    ($builder:expr, $key:expr) => {
+        $builder
+            .cluster("eu")
+            .host("example.com")
+            .scheme(crate::config::Scheme::Http)
+            .port(8080)
+            .notify_host("push.example.com")
+            .notify_scheme(crate::config::Scheme::Http)
+            .notify_port(9090)
+            .encryption_master_key($key)
+            .max_payload_bytes(20_000)
+            .max_batch_events(20)
+    };
+}
+#[cfg(test)]
+pub(crate) use every_setting;
+
 /// Implements the [`config_settings!`] on [`ConfigBuilder`].
 macro_rules! config_setters {
     ($($(#[$doc:meta])* fn $name:ident($builder:ident, $arg:ident: $ty:ty) $body:block)*) => {
@@ -941,17 +963,7 @@ mod tests {
     /// until it is given one in `config_settings!`, which puts it on `PusherBuilder` as well.
     #[test]
     fn every_field_has_a_setting() {
-        let builder = ConfigBuilder::new("1", "k", "s")
-            .cluster("eu")
-            .host("example.com")
-            .scheme(Scheme::Http)
-            .port(8080)
-            .notify_host("push.example.com")
-            .notify_scheme(Scheme::Http)
-            .notify_port(9090)
-            .encryption_master_key([1; 32])
-            .max_payload_bytes(1)
-            .max_batch_events(20);
+        let builder = every_setting!(ConfigBuilder::new("1", "k", "s"), [1; 32]);
         let ConfigBuilder {
             app_id: _,
             key: _,
@@ -976,7 +988,7 @@ mod tests {
             master_key.map(|k| k.map(|k| *k.bytes()).ok()),
             Some(Some([1; 32]))
         );
-        assert_eq!(max_payload_bytes, 1);
+        assert_eq!(max_payload_bytes, 20_000);
         assert_eq!(max_batch_events, 20);
     }
 

@@ -253,30 +253,14 @@ impl<C> PusherBuilder<C> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::every_setting;
     use crate::http_client::Blocking;
-    use crate::{Config, MasterKey, Scheme};
+    use crate::{Config, MasterKey};
 
     type Closure = Blocking<fn(http::Request<Vec<u8>>) -> Result<http::Response<Vec<u8>>, TransportError>>;
 
     fn answer(_: http::Request<Vec<u8>>) -> Result<http::Response<Vec<u8>>, TransportError> {
         Ok(http::Response::new(b"{}".to_vec()))
-    }
-
-    /// Sets every configuration setting on a builder of either kind.
-    macro_rules! every_setting {
-        ($builder:expr, $key:expr) => {
-            $builder
-                .cluster("eu")
-                .host("example.com")
-                .scheme(Scheme::Http)
-                .port(8080)
-                .notify_host("push.example.com")
-                .notify_scheme(Scheme::Http)
-                .notify_port(9090)
-                .encryption_master_key($key)
-                .max_payload_bytes(20_000)
-                .max_batch_events(20)
-        };
     }
 
     #[test]
