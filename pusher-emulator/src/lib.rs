@@ -28,6 +28,11 @@
 //! ([`Emulator::start_blocking`]). Dropping the handle stops it: the port is closed when `drop`
 //! returns.
 //!
+//! Given a certificate ([`EmulatorBuilder::tls`], `--tls-cert`/`--tls-key`), the port serves
+//! HTTPS and WSS instead, and every URL the handle gives says so; [`TestCertificates`] makes a CA
+//! and a certificate for `127.0.0.1` at run time, for tests that go through TLS as production
+//! traffic to Pusher does.
+//!
 //! The binary (`cargo run -p pusher-emulator -- --port 6001`) prints `PUSHER_URL=...` and serves
 //! until interrupted; pusher-js connects to it with `wsHost: "127.0.0.1"`, `wsPort: PORT`,
 //! `forceTLS: false`.
