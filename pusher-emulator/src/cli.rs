@@ -1,5 +1,7 @@
 //! Command-line arguments of the `pusher-emulator` binary, parsed by hand.
 
+use std::path::PathBuf;
+
 use pusher_emulator::Options;
 
 /// The text of `--help`.
@@ -19,6 +21,9 @@ OPTIONS:
     --max-events N              keep the latest N events received for inspection, dropping
                                 the oldest, so memory stays bounded (default 10000)
     --threads N                 the server's worker threads (default: one per core)
+    --tls-cert FILE             serve HTTPS and WSS with this PEM certificate chain (it must be
+                                valid for 127.0.0.1); needs --tls-key
+    --tls-key FILE              the PEM private key of --tls-cert
     --no-client-events          refuse client events
     --quiet                     do not log each HTTP API request to stderr
     -h, --help                  print this help
@@ -26,7 +31,8 @@ OPTIONS:
 
 On start it prints PUSHER_URL=... and the other settings as KEY=VALUE lines on stdout, then
 serves until interrupted (Ctrl-C or SIGTERM). Point pusher-js at it with
-{ wsHost: \"127.0.0.1\", wsPort: PORT, forceTLS: false, enabledTransports: [\"ws\"] }.";
+{ wsHost: \"127.0.0.1\", wsPort: PORT, forceTLS: false, enabledTransports: [\"ws\"] }
+(with --tls-cert: { wsHost: \"127.0.0.1\", wssPort: PORT, forceTLS: true }).";
 
 /// What the command line asks for.
 #[derive(Debug, PartialEq, Eq)]
@@ -49,6 +55,7 @@ fn number(name: &str, value: String) -> Result<usize, String> {
 /// Parses the arguments (without the program name). `--name value` and `--name=value` both work.
 pub(crate) fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> {
     let mut options = Options::default();
+    let (mut tls_cert, mut tls_key) = (None, None);
     let mut args = args.into_iter();
     while let Some(arg) = args.next() {
         let (name, inline) = match arg.split_once('=') {
@@ -79,6 +86,8 @@ pub(crate) fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, S
             }
             "--max-events" => options.max_events = Some(number(&name, value("a number of events")?)?),
             "--threads" => options.threads = Some(number(&name, value("a number of threads")?)?),
+            "--tls-cert" => tls_cert = Some(PathBuf::from(value("a PEM file")?)),
+            "--tls-key" => tls_key = Some(PathBuf::from(value("a PEM file")?)),
             "--no-client-events" | "--quiet" if inline.is_some() => {
                 return Err(format!("{name} takes no value"));
             }
@@ -87,6 +96,14 @@ pub(crate) fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, S
             other => return Err(format!("unknown argument {other:?}")),
         }
     }
+    options.tls_cert_and_key = match (tls_cert, tls_key) {
+        (Some(cert), Some(key)) => Some((cert, key)),
+        (None, None) => None,
+        (Some(_), None) => {
+            return Err("--tls-cert needs --tls-key (the certificate's private key)".to_owned());
+        }
+        (None, Some(_)) => return Err("--tls-key needs --tls-cert (the certificate chain)".to_owned()),
+    };
     Ok(Command::Run(options))
 }
 
@@ -116,6 +133,9 @@ mod tests {
             "--threads=3",
             "--no-client-events",
             "--quiet",
+            "--tls-cert",
+            "chain.pem",
+            "--tls-key=key.pem",
         ]))
         .unwrap();
         let mut expected = Options::default();
@@ -129,7 +149,16 @@ mod tests {
         expected.threads = Some(3);
         expected.no_client_events = true;
         expected.quiet = true;
+        expected.tls_cert_and_key = Some((PathBuf::from("chain.pem"), PathBuf::from("key.pem")));
         assert_eq!(command, Command::Run(expected));
+        assert_eq!(
+            parse(args(&["--tls-cert", "chain.pem"])),
+            Err("--tls-cert needs --tls-key (the certificate's private key)".to_owned())
+        );
+        assert_eq!(
+            parse(args(&["--tls-key", "key.pem"])),
+            Err("--tls-key needs --tls-cert (the certificate chain)".to_owned())
+        );
         assert_eq!(parse(args(&[])).unwrap(), Command::Run(Options::default()));
         assert_eq!(parse(args(&["--port", "1", "-h"])).unwrap(), Command::Help);
         assert_eq!(parse(args(&["--version"])).unwrap(), Command::Version);

@@ -28,6 +28,11 @@
 //! ([`Emulator::start_blocking`]). Dropping the handle stops it: the port is closed when `drop`
 //! returns.
 //!
+//! Given a certificate ([`EmulatorBuilder::tls`], `--tls-cert`/`--tls-key`), the port serves
+//! HTTPS and WSS instead, and every URL the handle gives says so; [`TestCertificates`] makes a CA
+//! and a certificate for `127.0.0.1` at run time, for tests that go through TLS as production
+//! traffic to Pusher does.
+//!
 //! The binary (`cargo run -p pusher-emulator -- --port 6001`) prints `PUSHER_URL=...` and serves
 //! until interrupted; pusher-js connects to it with `wsHost: "127.0.0.1"`, `wsPort: PORT`,
 //! `forceTLS: false`.
@@ -79,11 +84,13 @@ mod http_api;
 mod options;
 mod server;
 mod state;
+mod tls;
 mod webhook_sender;
 mod websocket;
 
 use std::fmt;
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -93,6 +100,7 @@ use pusher_core::Config;
 pub use http_api::{MAX_BODY_BYTES, TIMESTAMP_WINDOW_SECS};
 pub use options::Options;
 pub use state::{ChannelSnapshot, MAX_QUEUED_WS_BYTES, PresenceMember, ReceivedEvent, ReceivedEvents};
+pub use tls::{CertificateError, TEST_CERTIFICATE_NAMES, TestCertificates};
 pub use websocket::MAX_WS_MESSAGE_BYTES;
 
 // The test tools most tests use, also at their place in `client`.
@@ -136,6 +144,8 @@ pub enum StartError {
     Io(std::io::Error),
     /// No randomness for generated credentials.
     Random(String),
+    /// The TLS certificate or key cannot be read or used; the text says which and why.
+    Tls(String),
 }
 
 impl fmt::Display for StartError {
@@ -145,6 +155,7 @@ impl fmt::Display for StartError {
             StartError::Bind { port, source } => write!(f, "cannot bind 127.0.0.1:{port}: {source}"),
             StartError::Io(e) => write!(f, "cannot start the emulator's server thread: {e}"),
             StartError::Random(e) => write!(f, "no randomness for generated credentials: {e}"),
+            StartError::Tls(why) => write!(f, "cannot serve HTTPS: {why}"),
         }
     }
 }
@@ -229,6 +240,7 @@ pub struct EmulatorBuilder {
     master_key: Option<Secret>,
     max_events: usize,
     threads: Option<usize>,
+    tls: Option<tls::Identity>,
 }
 
 impl Default for EmulatorBuilder {
@@ -246,6 +258,7 @@ impl Default for EmulatorBuilder {
             master_key: None,
             max_events: DEFAULT_MAX_EVENTS,
             threads: None,
+            tls: None,
         }
     }
 }
@@ -328,6 +341,28 @@ impl EmulatorBuilder {
         self
     }
 
+    /// Serves HTTPS and WSS instead of HTTP and WS (default: plain), with this certificate chain
+    /// and private key, both PEM (the chain starts with the server's own certificate). The
+    /// certificate must be valid for `127.0.0.1`, where the server listens and what its URLs name;
+    /// [`TestCertificates`] makes one. Clients must trust its issuer.
+    pub fn tls(mut self, cert_chain_pem: impl Into<Vec<u8>>, private_key_pem: impl Into<Vec<u8>>) -> Self {
+        self.tls = Some(tls::Identity::Pem {
+            cert: cert_chain_pem.into(),
+            key: private_key_pem.into(),
+        });
+        self
+    }
+
+    /// [`tls`](Self::tls) with the PEM certificate chain and private key read from files when the
+    /// server starts.
+    pub fn tls_files(mut self, cert_chain: impl Into<PathBuf>, private_key: impl Into<PathBuf>) -> Self {
+        self.tls = Some(tls::Identity::Files {
+            cert: cert_chain.into(),
+            key: private_key.into(),
+        });
+        self
+    }
+
     /// Prints one line per HTTP API request to stderr (default false).
     pub fn log_requests(mut self, enabled: bool) -> Self {
         self.log_requests = enabled;
@@ -352,6 +387,7 @@ impl EmulatorBuilder {
             settings,
             master_key,
             webhook_url,
+            tls,
         } = self.check()?;
         let listener = std::net::TcpListener::bind(("127.0.0.1", port))
             .map_err(|source| StartError::Bind { port, source })?;
@@ -365,12 +401,15 @@ impl EmulatorBuilder {
         };
         let socket_prefix = 100_000 + random_u64()? % 900_000;
         let hub = Arc::new(Hub::new(settings, queue, socket_prefix));
-        let server = ServerThread::spawn(listener, hub.clone(), delivery, threads).map_err(StartError::Io)?;
+        let secure = tls.is_some();
+        let server =
+            ServerThread::spawn(listener, hub.clone(), delivery, tls, threads).map_err(StartError::Io)?;
         Ok(Emulator {
             hub,
             addr,
             server,
             master_key,
+            secure,
         })
     }
 
@@ -426,6 +465,12 @@ impl EmulatorBuilder {
             .map(WebhookUrl::parse)
             .transpose()
             .map_err(StartError::InvalidSetting)?;
+        let tls = self
+            .tls
+            .as_ref()
+            .map(tls::acceptor)
+            .transpose()
+            .map_err(StartError::Tls)?;
         let settings = Settings {
             app_id,
             key,
@@ -440,16 +485,18 @@ impl EmulatorBuilder {
             settings,
             master_key,
             webhook_url,
+            tls,
         })
     }
 }
 
 /// What a server is made from: the builder's settings checked and completed, with the master key
-/// and the webhook URL parsed.
+/// and the webhook URL parsed and the TLS identity loaded.
 struct Checked {
     settings: Settings,
     master_key: Option<pusher_core::MasterKey>,
     webhook_url: Option<WebhookUrl>,
+    tls: Option<tokio_rustls::TlsAcceptor>,
 }
 
 fn random_u64() -> Result<u64, StartError> {
@@ -470,6 +517,8 @@ pub struct Emulator {
     addr: SocketAddr,
     server: ServerThread,
     master_key: Option<pusher_core::MasterKey>,
+    /// Whether it serves HTTPS and WSS.
+    secure: bool,
 }
 
 impl Emulator {
@@ -492,11 +541,13 @@ impl Emulator {
         self.hub.settings()
     }
 
-    /// `http://KEY:SECRET@127.0.0.1:PORT/apps/ID`: what `PUSHER_URL` holds.
+    /// `http://KEY:SECRET@127.0.0.1:PORT/apps/ID` (`https://` when it serves TLS): what
+    /// `PUSHER_URL` holds.
     pub fn pusher_url(&self) -> String {
         let s = self.settings();
         format!(
-            "http://{}:{}@{}/apps/{}",
+            "{}://{}:{}@{}/apps/{}",
+            self.http_scheme(),
             utf8_percent_encode(&s.key, USERINFO),
             utf8_percent_encode(s.secret.expose(), USERINFO),
             self.addr,
@@ -504,23 +555,39 @@ impl Emulator {
         )
     }
 
-    /// `ws://127.0.0.1:PORT/app/KEY?protocol=7`: where WebSocket clients connect.
+    /// `ws://127.0.0.1:PORT/app/KEY?protocol=7` (`wss://` when it serves TLS): where WebSocket
+    /// clients connect.
     pub fn ws_url(&self) -> String {
-        format!("ws://{}/app/{}?protocol=7", self.addr, self.settings().key)
+        let scheme = if self.secure { "wss" } else { "ws" };
+        format!("{scheme}://{}/app/{}?protocol=7", self.addr, self.settings().key)
     }
 
-    /// `http://127.0.0.1:PORT`: the base of the HTTP API.
+    /// `http://127.0.0.1:PORT` (`https://` when it serves TLS): the base of the HTTP API.
     pub fn http_url(&self) -> String {
-        format!("http://{}", self.addr)
+        format!("{}://{}", self.http_scheme(), self.addr)
     }
 
-    /// A configuration for this emulator (plain HTTP to its port, its credentials and payload
-    /// ceiling, and the encryption master key if one was given).
+    fn http_scheme(&self) -> &'static str {
+        if self.secure { "https" } else { "http" }
+    }
+
+    /// Whether it serves HTTPS and WSS (see [`EmulatorBuilder::tls`]).
+    pub fn is_tls(&self) -> bool {
+        self.secure
+    }
+
+    /// A configuration for this emulator (HTTP, or HTTPS when it serves TLS, to its port; its
+    /// credentials and payload ceiling, and the encryption master key if one was given).
     pub fn config(&self) -> Config {
         let s = self.settings();
+        let scheme = if self.secure {
+            pusher_core::Scheme::Https
+        } else {
+            pusher_core::Scheme::Http
+        };
         let mut builder = Config::builder(s.app_id.as_str(), s.key.as_str(), s.secret.expose())
             .host(self.addr.ip().to_string())
-            .scheme(pusher_core::Scheme::Http)
+            .scheme(scheme)
             .port(self.addr.port())
             .max_payload_bytes(s.max_payload_bytes);
         if let Some(key) = &self.master_key {

@@ -1,6 +1,7 @@
 //! The emulator's settings as a command line gives them.
 
 use std::fmt;
+use std::path::PathBuf;
 
 use crate::EmulatorBuilder;
 
@@ -38,6 +39,8 @@ pub struct Options {
     pub no_client_events: bool,
     /// Do not log each HTTP API request to stderr.
     pub quiet: bool,
+    /// Serve HTTPS and WSS with this PEM certificate chain and PEM private key (files).
+    pub tls_cert_and_key: Option<(PathBuf, PathBuf)>,
 }
 
 impl fmt::Debug for Options {
@@ -53,6 +56,7 @@ impl fmt::Debug for Options {
             .field("threads", &self.threads)
             .field("no_client_events", &self.no_client_events)
             .field("quiet", &self.quiet)
+            .field("tls_cert_and_key", &self.tls_cert_and_key)
             .finish()
     }
 }
@@ -85,6 +89,9 @@ impl Options {
         }
         if let Some(threads) = self.threads {
             builder = builder.threads(threads);
+        }
+        if let Some((cert, key)) = self.tls_cert_and_key {
+            builder = builder.tls_files(cert, key);
         }
         builder
     }

@@ -1,7 +1,8 @@
 //! The server thread: one TCP port serving the HTTP API and the WebSocket endpoint, on a
 //! runtime of its own, so it runs the same under any caller (async or not, any runtime flavour).
 //! The runtime has as many worker threads as asked (by default one per core), so that the
-//! server is not held to one core; with one, everything runs on the server thread.
+//! server is not held to one core; with one, everything runs on the server thread. With a TLS
+//! acceptor, every connection is TLS (HTTPS and WSS on the one port).
 
 use std::io;
 use std::sync::Arc;
@@ -11,8 +12,10 @@ use std::time::Duration;
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper_util::rt::{TokioIo, TokioTimer};
+use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
+use tokio_rustls::TlsAcceptor;
 
 use crate::state::Hub;
 use crate::webhook_sender::Delivery;
@@ -32,11 +35,13 @@ pub(crate) struct ServerThread {
 }
 
 impl ServerThread {
-    /// Serves `listener` (already bound) on a new thread, with `threads` worker threads.
+    /// Serves `listener` (already bound) on a new thread, with `threads` worker threads, over TLS
+    /// when there is an acceptor.
     pub(crate) fn spawn(
         listener: std::net::TcpListener,
         hub: Arc<Hub>,
         webhooks: Option<Delivery>,
+        tls: Option<TlsAcceptor>,
         threads: usize,
     ) -> io::Result<Self> {
         listener.set_nonblocking(true)?;
@@ -54,7 +59,7 @@ impl ServerThread {
         let thread = std::thread::Builder::new()
             .name("pusher-emulator".to_owned())
             .spawn(move || {
-                runtime.block_on(run(listener, hub, webhooks, stopped));
+                runtime.block_on(run(listener, hub, webhooks, tls, stopped));
                 // Dropping the runtime here ends every remaining task and closes their sockets.
             })?;
         Ok(Self {
@@ -84,6 +89,7 @@ async fn run(
     listener: std::net::TcpListener,
     hub: Arc<Hub>,
     webhooks: Option<Delivery>,
+    tls: Option<TlsAcceptor>,
     mut stopped: oneshot::Receiver<()>,
 ) {
     let listener = match TcpListener::from_std(listener) {
@@ -101,8 +107,16 @@ async fn run(
             _ = &mut stopped => break,
             accepted = listener.accept() => match accepted {
                 Ok((stream, _)) => {
+                    let _ = stream.set_nodelay(true);
                     let hub = hub.clone();
-                    tokio::spawn(serve_connection(stream, hub));
+                    match &tls {
+                        None => {
+                            tokio::spawn(serve_connection(stream, hub));
+                        }
+                        Some(acceptor) => {
+                            tokio::spawn(serve_tls_connection(acceptor.clone(), stream, hub));
+                        }
+                    }
                 }
                 Err(e) => {
                     // Out of file descriptors and the like: wait, then go on accepting.
@@ -120,8 +134,19 @@ async fn run(
     }
 }
 
-async fn serve_connection(stream: tokio::net::TcpStream, hub: Arc<Hub>) {
-    let _ = stream.set_nodelay(true);
+/// Completes the TLS handshake (within the time a client gets for its headers), then serves.
+async fn serve_tls_connection(acceptor: TlsAcceptor, stream: tokio::net::TcpStream, hub: Arc<Hub>) {
+    // A failed handshake (an untrusted certificate, plain HTTP on this port) is the client's to
+    // report: the server just closes.
+    if let Ok(Ok(stream)) = tokio::time::timeout(HEADER_READ_TIMEOUT, acceptor.accept(stream)).await {
+        serve_connection(stream, hub).await;
+    }
+}
+
+async fn serve_connection<S>(stream: S, hub: Arc<Hub>)
+where
+    S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+{
     let service = service_fn(move |request: http::Request<hyper::body::Incoming>| {
         let hub = hub.clone();
         async move {

@@ -1,6 +1,6 @@
-//! A tiny HTTP/1.1 client for plain `http://` requests (no TLS), enough to send the requests
-//! pusher-core builds to the emulator (or any plain-HTTP server) from a test, with no HTTP stack of
-//! your own.
+//! A tiny HTTP/1.1 client, enough to send the requests pusher-core builds to the emulator (or any
+//! HTTP server) from a test, with no HTTP stack of your own: `http://` with [`send_request`], and
+//! `https://` with [`send_request_with_roots`], which trusts only the roots it is given.
 //!
 //! ```
 //! use std::time::{SystemTime, UNIX_EPOCH};
@@ -23,6 +23,7 @@ use std::time::Duration;
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::Bytes;
 use hyper_util::rt::TokioIo;
+use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::TcpStream;
 
 /// The largest response body read, in bytes.
@@ -48,30 +49,80 @@ impl std::error::Error for SendError {}
 /// Any status is a response: only a failure to connect, a broken exchange or a 30 s timeout is
 /// an error.
 pub async fn send_request(request: http::Request<Vec<u8>>) -> Result<http::Response<Vec<u8>>, SendError> {
-    tokio::time::timeout(TIMEOUT, exchange(request))
+    tokio::time::timeout(TIMEOUT, exchange(request, None))
         .await
         .map_err(|_| SendError(format!("no response within {TIMEOUT:?}")))?
 }
 
-async fn exchange(request: http::Request<Vec<u8>>) -> Result<http::Response<Vec<u8>>, SendError> {
-    let err = |what: &str, e: &dyn fmt::Display| SendError(format!("{what}: {e}"));
-    let (mut parts, body) = request.into_parts();
-    if parts.uri.scheme_str() != Some("http") {
+/// [`send_request`] for an absolute `https://` URI, trusting only the PEM certificates `roots`
+/// (e.g. [`TestCertificates::ca_pem`](crate::TestCertificates::ca_pem)).
+pub async fn send_request_with_roots(
+    request: http::Request<Vec<u8>>,
+    roots: &[u8],
+) -> Result<http::Response<Vec<u8>>, SendError> {
+    let config =
+        crate::tls::client_config(roots).map_err(|e| SendError(format!("the root certificates: {e}")))?;
+    tokio::time::timeout(TIMEOUT, exchange(request, Some(config)))
+        .await
+        .map_err(|_| SendError(format!("no response within {TIMEOUT:?}")))?
+}
+
+fn err(what: &str, e: &dyn fmt::Display) -> SendError {
+    SendError(format!("{what}: {e}"))
+}
+
+/// Connects (with TLS when there is a configuration), then exchanges.
+async fn exchange(
+    request: http::Request<Vec<u8>>,
+    tls: Option<std::sync::Arc<rustls::ClientConfig>>,
+) -> Result<http::Response<Vec<u8>>, SendError> {
+    let wanted = if tls.is_some() { "https" } else { "http" };
+    if request.uri().scheme_str() != Some(wanted) {
         return Err(SendError(format!(
-            "only http:// URIs are supported, got {}",
-            parts.uri
+            "this function sends {wanted}:// URIs only, got {}",
+            request.uri()
         )));
     }
+    let authority = request
+        .uri()
+        .authority()
+        .cloned()
+        .ok_or_else(|| SendError(format!("{} has no host", request.uri())))?;
+    let port = authority
+        .port_u16()
+        .unwrap_or(if tls.is_some() { 443 } else { 80 });
+    let host = authority.host().trim_start_matches('[').trim_end_matches(']');
+    let stream = TcpStream::connect((host, port))
+        .await
+        .map_err(|e| err("connect", &e))?;
+    match tls {
+        None => exchange_on(stream, request).await,
+        Some(config) => {
+            let name = rustls::pki_types::ServerName::try_from(host.to_owned())
+                .map_err(|e| err("server name", &e))?;
+            let stream = tokio_rustls::TlsConnector::from(config)
+                .connect(name, stream)
+                .await
+                .map_err(|e| err("TLS handshake", &e))?;
+            exchange_on(stream, request).await
+        }
+    }
+}
+
+/// Sends `request` on `stream` and reads the response.
+async fn exchange_on<S>(
+    stream: S,
+    request: http::Request<Vec<u8>>,
+) -> Result<http::Response<Vec<u8>>, SendError>
+where
+    S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+{
+    let (mut parts, body) = request.into_parts();
     let authority = parts
         .uri
         .authority()
         .cloned()
         .ok_or_else(|| SendError(format!("{} has no host", parts.uri)))?;
-    let port = authority.port_u16().unwrap_or(80);
-    let host = authority.host().trim_start_matches('[').trim_end_matches(']');
-    let stream = TcpStream::connect((host, port))
-        .await
-        .map_err(|e| err("connect", &e))?;
     let (mut sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
         .await
         .map_err(|e| err("handshake", &e))?;

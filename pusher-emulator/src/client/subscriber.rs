@@ -251,9 +251,34 @@ impl Subscriber {
     /// Connects to `ws_url` (e.g. `ws://127.0.0.1:6001/app/KEY?protocol=7`) and reads
     /// `pusher:connection_established`. A `pusher:error` instead (unknown key: 4001) is
     /// [`SubscriberError::Server`].
+    ///
+    /// For a `wss://` URL, use [`connect_with_roots`](Self::connect_with_roots), which says which
+    /// certificates to trust.
     pub async fn connect(ws_url: &str) -> Result<Subscriber, SubscriberError> {
+        if ws_url.starts_with("wss://") {
+            return Err(SubscriberError::Connect(format!(
+                "{ws_url}: a wss:// URL needs the certificates to trust: use Subscriber::connect_with_roots"
+            )));
+        }
+        Self::connect_via(ws_url, None).await
+    }
+
+    /// [`connect`](Self::connect) to a `wss://` URL, trusting only the PEM certificates `roots`
+    /// (e.g. [`TestCertificates::ca_pem`](crate::TestCertificates::ca_pem)). A `ws://` URL
+    /// connects without TLS, as with `connect`.
+    pub async fn connect_with_roots(ws_url: &str, roots: &[u8]) -> Result<Subscriber, SubscriberError> {
+        let config = crate::tls::client_config(roots)
+            .map_err(|e| SubscriberError::Connect(format!("{ws_url}: the root certificates: {e}")))?;
+        Self::connect_via(ws_url, Some(tokio_tungstenite::Connector::Rustls(config))).await
+    }
+
+    async fn connect_via(
+        ws_url: &str,
+        connector: Option<tokio_tungstenite::Connector>,
+    ) -> Result<Subscriber, SubscriberError> {
         let deadline = Instant::now() + DEFAULT_REPLY_TIMEOUT;
-        let (ws, _) = tokio::time::timeout_at(deadline, tokio_tungstenite::connect_async(ws_url))
+        let connecting = tokio_tungstenite::connect_async_tls_with_config(ws_url, None, false, connector);
+        let (ws, _) = tokio::time::timeout_at(deadline, connecting)
             .await
             .map_err(|_| SubscriberError::Connect(format!("{ws_url}: no answer within 10 s")))?
             .map_err(|e| SubscriberError::Connect(format!("{ws_url}: {e}")))?;
