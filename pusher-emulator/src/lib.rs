@@ -77,6 +77,7 @@
 pub mod client;
 mod http_api;
 mod options;
+pub mod oracle;
 mod server;
 mod state;
 mod webhook_sender;
