@@ -9,9 +9,11 @@ use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 
 use pusher_core::api::{BatchEvent, ChannelAttribute, EventData};
+use pusher_core::auth::AuthError;
+use pusher_core::webhook::WebhookError;
 use pusher_core::{
     Blocking, Config, Error, NONCE_LEN, Pusher, RandomError, RequestError, ResponseErrorKind, TransportError,
-    TransportErrorKind, TriggerOptions,
+    TransportErrorKind, TriggerOptions, ValueKind,
 };
 use serde_json::json;
 
@@ -300,7 +302,11 @@ fn auth_and_webhooks_through_the_client() {
         .authorize_presence_channel("1.2", "presence-a", "u1", &())
         .unwrap();
     assert_eq!(auth.channel_data.as_deref(), Some(r#"{"user_id":"u1"}"#));
-    assert!(pusher.authorize_channel("1.2:x", "private-a").is_err());
+    let e = pusher.authorize_channel("1.2:x", "private-a").unwrap_err();
+    assert!(
+        matches!(&e, AuthError::Invalid(invalid) if invalid.kind() == ValueKind::SocketId),
+        "{e}"
+    );
     let user = pusher.authenticate_user("1.2", &json!({"id": "u1"})).unwrap();
     assert_eq!(user.user_data, r#"{"id":"u1"}"#);
 
@@ -321,10 +327,22 @@ fn auth_and_webhooks_through_the_client() {
             .len(),
         1
     );
-    assert!(pusher.verify_webhook_parts("key", &signature, b"{}").is_err());
+    let e = pusher.verify_webhook_parts("key", &signature, b"{}").unwrap_err();
+    assert!(matches!(e, WebhookError::SignatureMismatch), "{e}");
     // The client's clock decides staleness.
     let late = pusher.clone().with_clock(|| Duration::from_secs(1_600_000_301));
-    assert!(late.verify_webhook(&headers, body).is_err());
+    let e = late.verify_webhook(&headers, body).unwrap_err();
+    assert!(
+        matches!(
+            e,
+            WebhookError::Stale {
+                time_ms: 1_600_000_000_000,
+                age_ms: 301_000,
+                ..
+            }
+        ),
+        "{e}"
+    );
 }
 
 #[test]
