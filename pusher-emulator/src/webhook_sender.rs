@@ -228,8 +228,15 @@ mod tests {
         assert_eq!((u.host.as_str(), u.port), ("::1", 80));
         let u = WebhookUrl::parse("http://h?q").unwrap();
         assert_eq!(u.target, "/?q");
-        for bad in ["https://h/", "ftp://h", "http://", "http://h:x/", "http://u:p@h/"] {
-            assert!(WebhookUrl::parse(bad).is_err(), "{bad}");
+        for (bad, why) in [
+            ("https://h/", "must start with http://"),
+            ("ftp://h", "must start with http://"),
+            ("http://", "has no host"),
+            ("http://h:x/", "has an invalid port"),
+            ("http://u:p@h/", "must not carry user info"),
+        ] {
+            let e = WebhookUrl::parse(bad).unwrap_err();
+            assert_eq!(e, format!("webhook URL {bad:?} {why}"));
         }
     }
 

@@ -463,16 +463,24 @@ mod tests {
         assert_eq!(m.user_id, "u1");
         assert_eq!(m.user_info, Some(json!({"name": "A"})));
         assert_eq!(parse_channel_data(r#"{"user_id":7}"#).unwrap().user_id, "7");
-        for bad in [
-            "",
-            "[]",
-            "{}",
-            r#"{"user_id":""}"#,
-            r#"{"user_id":null}"#,
-            "{\"user_id\":",
+        let not_json = "channel_data is not valid JSON";
+        let no_user = "channel_data must be a JSON object with a non-empty \"user_id\"";
+        for (bad, why) in [
+            ("", not_json),
+            ("[]", no_user),
+            ("{}", no_user),
+            (r#"{"user_id":""}"#, no_user),
+            (r#"{"user_id":null}"#, no_user),
+            ("{\"user_id\":", not_json),
         ] {
-            assert!(parse_channel_data(bad).is_err(), "{bad}");
+            let e = parse_channel_data(bad).unwrap_err();
+            assert!(e.starts_with(why), "{bad}: {e}");
         }
+        let long = format!(r#"{{"user_id":"{}"}}"#, "u".repeat(201));
+        assert_eq!(
+            parse_channel_data(&long).unwrap_err(),
+            "user_id is longer than 200 characters"
+        );
     }
 
     #[test]
