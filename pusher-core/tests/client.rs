@@ -17,6 +17,8 @@ use pusher_core::{
 };
 use serde_json::json;
 
+mod common;
+
 type Request = http::Request<Vec<u8>>;
 type Response = http::Response<Vec<u8>>;
 type Requests = Arc<Mutex<Vec<Request>>>;
@@ -29,6 +31,9 @@ fn block_on<F: Future>(future: F) -> F::Output {
         Poll::Pending => panic!("the test future waited"),
     }
 }
+
+/// The encryption master key of [`config`]; its base64 is what the configuration is given.
+const MASTER_KEY: [u8; 32] = *b"OTk5OTk5OTk5OTk5OTk5OTk5OTk5OTk5";
 
 fn config() -> Config {
     Config::builder("7", "key", "secret")
@@ -275,6 +280,8 @@ fn typed_results() {
     assert!(pusher.terminate_user_connections("u").is_ok());
 }
 
+/// A trigger on an encrypted channel through the client sends an envelope sealed under the
+/// injected nonce, which opens, as PROTOCOL §9 says, to the data given.
 #[test]
 fn the_injected_nonce_encrypts() {
     let (pusher, seen) = recording(200, "{}");
@@ -282,8 +289,13 @@ fn the_injected_nonce_encrypts() {
         .trigger(["private-encrypted-a"], "e", &json!({"m": 1}))
         .unwrap();
     let body: serde_json::Value = serde_json::from_slice(seen.lock().unwrap()[0].body()).unwrap();
-    let envelope: serde_json::Value = serde_json::from_str(body["data"].as_str().unwrap()).unwrap();
+    let sent = body["data"].as_str().unwrap();
+    let envelope: serde_json::Value = serde_json::from_str(sent).unwrap();
     assert_eq!(envelope["nonce"], "AQEB".repeat(8)); // 24 bytes of 0x01
+    assert_eq!(
+        common::open_envelope("private-encrypted-a", &MASTER_KEY, sent),
+        r#"{"m":1}"#
+    );
 }
 
 #[test]
@@ -313,7 +325,7 @@ fn auth_and_webhooks_through_the_client() {
     let body = br#"{"time_ms":1600000000000,"events":[{"name":"channel_occupied","channel":"a"}]}"#;
     let mut headers = http::HeaderMap::new();
     headers.insert("x-pusher-key", "key".parse().unwrap());
-    let signature = pusher_core::signing::hmac_sha256_hex(b"secret", body);
+    let signature = common::hmac_sha256_hex("secret", std::str::from_utf8(body).unwrap());
     headers.insert("x-pusher-signature", signature.parse().unwrap());
     assert_eq!(pusher.verify_webhook(&headers, body).unwrap().events.len(), 1);
     let mut request = http::Request::new(body.to_vec());
