@@ -537,6 +537,14 @@ mod tests {
             params.contains(&("filter_by_prefix".into(), "#a b".into())),
             "{params:?}"
         );
+        // The order on the wire does not matter: the signed query is sorted.
+        let reversed: Vec<&str> = query.split('&').rev().collect();
+        let reversed = reversed.join("&");
+        assert!(reversed.starts_with("auth_signature="), "{reversed}");
+        assert_eq!(
+            check("GET", "/apps/1/channels", &reversed, b"").map(|p| p.len()),
+            Ok(6)
+        );
         assert!(
             params.contains(&("info".into(), "user_count,subscription_count".into())),
             "{params:?}"
