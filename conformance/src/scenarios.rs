@@ -249,16 +249,23 @@ async fn channel_auth(ctx: &Ctx<'_>) -> Outcome {
     let wrong = ctx.target.wrong_secret_config();
     let refused = ctx.on_private(&ctx.channel("private-conf-"), wrong).await;
     ensure(
-        refused.is_err(),
-        "a private subscription signed with a wrong secret was accepted",
+        refused.as_ref().err().is_some_and(|e| auth_rejected(e)),
+        format!("a private subscription signed with a wrong secret was not refused as such: {refused:?}"),
     )?;
     let refused = ctx
         .on_presence(&ctx.channel("presence-conf-"), "mallory", wrong)
         .await;
     ensure(
-        refused.is_err(),
-        "a presence subscription signed with a wrong secret was accepted",
+        refused.as_ref().err().is_some_and(|e| auth_rejected(e)),
+        format!("a presence subscription signed with a wrong secret was not refused as such: {refused:?}"),
     )
+}
+
+/// Whether a subscription failed as one refused for its authorization does: the server answered
+/// `pusher:subscription_error` with status 401 (not a timeout, a closed connection, or another
+/// refusal).
+fn auth_rejected(error: &str) -> bool {
+    error.contains("rejected: ") && error.contains(r#""status":401"#)
 }
 
 /// 5. Presence: users, channel state and the channel list reflect the members.
@@ -450,7 +457,7 @@ async fn webhooks(ctx: &Ctx<'_>) -> Outcome {
         .map_err(|e| e.to_string())?;
     webhook_with(ctx, "client_event", |e| {
         matches!(e, WebhookEvent::ClientEvent { channel, event, data, .. }
-            if *channel == private && event == "client-hello" && data.contains("client"))
+            if *channel == private && event == "client-hello" && data == r#"{"from":"client"}"#)
     })
     .await?;
 

@@ -135,8 +135,9 @@ async fn run_checks(
             .pusher_url()
             .replace(&emulator.addr().to_string(), &addr.to_string())
     };
-    let silent = TestServer::start(Behavior::Hang);
-    let huge = TestServer::start(Behavior::HugeContentLength);
+    // They check every request's signature, as for the emulator's app.
+    let silent = TestServer::start_for(Behavior::Hang, emulator.key(), emulator.secret());
+    let huge = TestServer::start_for(Behavior::HugeContentLength, emulator.key(), emulator.secret());
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("node/check.cjs");
     let run = Command::new("node")
         .arg(&script)

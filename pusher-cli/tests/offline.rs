@@ -5,7 +5,7 @@
 mod common;
 
 use common::{now_ms, run, run_line};
-use pusher_core::signing::hmac_sha256_hex;
+use pusher_emulator::oracle::webhook_signature;
 use serde_json::json;
 
 /// Every command, as `--help` lists it.
@@ -91,12 +91,13 @@ fn usage_errors_exit_2() {
     );
 }
 
-/// A webhook body sent now, and its signature with `secret`.
+/// A webhook body sent now, and its signature with `secret`, made by the emulator's oracle rather
+/// than by the library that verifies it.
 fn signed(secret: &str, time_ms: u128) -> (String, String) {
     let body = format!(
         r#"{{"time_ms":{time_ms},"events":[{{"name":"member_added","channel":"presence-a","user_id":"7"}},{{"name":"client_event","channel":"private-a","event":"client-x","data":"{{\"y\":1}}","socket_id":"1.2"}}]}}"#
     );
-    let signature = hmac_sha256_hex(secret.as_bytes(), body.as_bytes());
+    let signature = webhook_signature(secret, body.as_bytes());
     (body, signature)
 }
 

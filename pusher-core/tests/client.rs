@@ -9,11 +9,15 @@ use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 
 use pusher_core::api::{BatchEvent, ChannelAttribute, EventData};
+use pusher_core::auth::AuthError;
+use pusher_core::webhook::WebhookError;
 use pusher_core::{
     Blocking, Config, Error, NONCE_LEN, Pusher, RandomError, RequestError, ResponseErrorKind, TransportError,
-    TransportErrorKind, TriggerOptions,
+    TransportErrorKind, TriggerOptions, ValueKind,
 };
 use serde_json::json;
+
+mod common;
 
 type Request = http::Request<Vec<u8>>;
 type Response = http::Response<Vec<u8>>;
@@ -27,6 +31,9 @@ fn block_on<F: Future>(future: F) -> F::Output {
         Poll::Pending => panic!("the test future waited"),
     }
 }
+
+/// The encryption master key of [`config`]; its base64 is what the configuration is given.
+const MASTER_KEY: [u8; 32] = *b"OTk5OTk5OTk5OTk5OTk5OTk5OTk5OTk5";
 
 fn config() -> Config {
     Config::builder("7", "key", "secret")
@@ -273,6 +280,8 @@ fn typed_results() {
     assert!(pusher.terminate_user_connections("u").is_ok());
 }
 
+/// A trigger on an encrypted channel through the client sends an envelope sealed under the
+/// injected nonce, which opens, as PROTOCOL §9 says, to the data given.
 #[test]
 fn the_injected_nonce_encrypts() {
     let (pusher, seen) = recording(200, "{}");
@@ -280,8 +289,13 @@ fn the_injected_nonce_encrypts() {
         .trigger(["private-encrypted-a"], "e", &json!({"m": 1}))
         .unwrap();
     let body: serde_json::Value = serde_json::from_slice(seen.lock().unwrap()[0].body()).unwrap();
-    let envelope: serde_json::Value = serde_json::from_str(body["data"].as_str().unwrap()).unwrap();
+    let sent = body["data"].as_str().unwrap();
+    let envelope: serde_json::Value = serde_json::from_str(sent).unwrap();
     assert_eq!(envelope["nonce"], "AQEB".repeat(8)); // 24 bytes of 0x01
+    assert_eq!(
+        common::open_envelope("private-encrypted-a", &MASTER_KEY, sent),
+        r#"{"m":1}"#
+    );
 }
 
 #[test]
@@ -300,14 +314,18 @@ fn auth_and_webhooks_through_the_client() {
         .authorize_presence_channel("1.2", "presence-a", "u1", &())
         .unwrap();
     assert_eq!(auth.channel_data.as_deref(), Some(r#"{"user_id":"u1"}"#));
-    assert!(pusher.authorize_channel("1.2:x", "private-a").is_err());
+    let e = pusher.authorize_channel("1.2:x", "private-a").unwrap_err();
+    assert!(
+        matches!(&e, AuthError::Invalid(invalid) if invalid.kind() == ValueKind::SocketId),
+        "{e}"
+    );
     let user = pusher.authenticate_user("1.2", &json!({"id": "u1"})).unwrap();
     assert_eq!(user.user_data, r#"{"id":"u1"}"#);
 
     let body = br#"{"time_ms":1600000000000,"events":[{"name":"channel_occupied","channel":"a"}]}"#;
     let mut headers = http::HeaderMap::new();
     headers.insert("x-pusher-key", "key".parse().unwrap());
-    let signature = pusher_core::signing::hmac_sha256_hex(b"secret", body);
+    let signature = common::hmac_sha256_hex("secret", std::str::from_utf8(body).unwrap());
     headers.insert("x-pusher-signature", signature.parse().unwrap());
     assert_eq!(pusher.verify_webhook(&headers, body).unwrap().events.len(), 1);
     let mut request = http::Request::new(body.to_vec());
@@ -321,10 +339,22 @@ fn auth_and_webhooks_through_the_client() {
             .len(),
         1
     );
-    assert!(pusher.verify_webhook_parts("key", &signature, b"{}").is_err());
+    let e = pusher.verify_webhook_parts("key", &signature, b"{}").unwrap_err();
+    assert!(matches!(e, WebhookError::SignatureMismatch), "{e}");
     // The client's clock decides staleness.
     let late = pusher.clone().with_clock(|| Duration::from_secs(1_600_000_301));
-    assert!(late.verify_webhook(&headers, body).is_err());
+    let e = late.verify_webhook(&headers, body).unwrap_err();
+    assert!(
+        matches!(
+            e,
+            WebhookError::Stale {
+                time_ms: 1_600_000_000_000,
+                age_ms: 301_000,
+                ..
+            }
+        ),
+        "{e}"
+    );
 }
 
 #[test]

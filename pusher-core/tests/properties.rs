@@ -10,6 +10,7 @@ use pusher_core::api::{
     BatchEvent, EventData, GetChannel, GetPresenceUsers, ListChannels, Operation, RequestContext,
     TerminateUserConnections, Trigger, TriggerBatch,
 };
+use pusher_core::response::{ResponseError, ResponseErrorKind};
 use pusher_core::webhook::WebhookVerifier;
 use pusher_core::{
     ChannelName, Config, EventName, MasterKey, NONCE_LEN, RandomError, SocketId, UserId, auth, encryption,
@@ -31,6 +32,11 @@ fn config(key: &str, secret: &str) -> Config {
 
 fn nonce() -> Result<[u8; NONCE_LEN], RandomError> {
     Ok([3u8; NONCE_LEN])
+}
+
+/// A call's parsed result without its value: what a refusal is, or that it was none.
+fn outcome<T>(result: Result<T, ResponseError>) -> Result<(), ResponseError> {
+    result.map(drop)
 }
 
 fn operations(channels: Vec<String>, event: String, data: String, socket: Option<String>) -> Vec<Builder> {
@@ -97,7 +103,8 @@ proptest! {
         let config = config("k", &secret);
         let auth = auth::authorize_channel(&config, &socket.parse().expect("socket"), &channel.parse().expect("channel"))
             .expect("private channels authorize");
-        let expected = pusher_core::signing::hmac_sha256_hex(secret.as_bytes(), format!("{socket}:{channel}").as_bytes());
+        // Recomputed with the hmac crate, not the library's signing.
+        let expected = common::hmac_sha256_hex(&secret, &format!("{socket}:{channel}"));
         prop_assert_eq!(auth.auth, format!("k:{expected}"));
     }
 
@@ -143,7 +150,7 @@ proptest! {
         let _ = verifier.verify(key.as_deref(), signature.as_deref(), &body, now);
         let _ = verifier.parse(&body);
         let _ = verifier.parse(json_body.as_bytes());
-        let sig = pusher_core::signing::hmac_sha256_hex(b"secret", json_body.as_bytes());
+        let sig = common::hmac_sha256_hex("secret", &json_body);
         let _ = verifier.verify(Some("key"), Some(&sig), json_body.as_bytes(), now);
         let mut headers = http::HeaderMap::new();
         if let Some(Ok(value)) = key.as_deref().map(http::HeaderValue::from_str) {
@@ -156,17 +163,42 @@ proptest! {
     }
 
     #[test]
-    fn responses_never_panic(status in 100u16..1000, body in prop::collection::vec(any::<u8>(), 0..300), text in "\\PC{0,200}") {
+    fn responses_never_panic_and_a_refusal_keeps_its_status(
+        status in 100u16..1000,
+        body in prop::collection::vec(any::<u8>(), 0..300),
+        text in "\\PC{0,200}",
+    ) {
         let channel: ChannelName = "presence-a".parse().expect("valid");
         let trigger = Trigger::new([channel.clone()], "e".parse().expect("valid"), EventData::encoded("x"));
         for body in [body.clone(), text.into_bytes()] {
             let response = || http::Response::builder().status(status).body(body.clone()).expect("valid status");
-            let _ = trigger.parse_response(response());
-            let _ = TriggerBatch::new([]).parse_response(response());
-            let _ = ListChannels::new().parse_response(response());
-            let _ = GetChannel::new(channel.clone()).parse_response(response());
-            let _ = GetPresenceUsers::new(channel.clone()).parse_response(response());
-            let _ = TerminateUserConnections::new("u".parse().expect("valid")).parse_response(response());
+            let results = [
+                outcome(trigger.parse_response(response())),
+                outcome(TriggerBatch::new([]).parse_response(response())),
+                outcome(ListChannels::new().parse_response(response())),
+                outcome(GetChannel::new(channel.clone()).parse_response(response())),
+                outcome(GetPresenceUsers::new(channel.clone()).parse_response(response())),
+                outcome(TerminateUserConnections::new("u".parse().expect("valid")).parse_response(response())),
+            ];
+            let status = http::StatusCode::from_u16(status).expect("valid status");
+            for (call, result) in results.into_iter().enumerate() {
+                if status.is_success() {
+                    // Whatever the body, an error of a success answer says it came as one.
+                    if let Err(e) = result {
+                        prop_assert_eq!(e.http_status(), status, "call {}", call);
+                    }
+                    continue;
+                }
+                // Any other status is a refusal carrying that status, its kind, and the body.
+                let e = match result {
+                    Ok(()) => return Err(TestCaseError::fail(format!("call {call}: HTTP {status} parsed as a success"))),
+                    Err(e) => e,
+                };
+                prop_assert_eq!(e.status(), status, "call {}", call);
+                prop_assert_eq!(e.http_status(), status, "call {}", call);
+                prop_assert_eq!(e.kind(), ResponseErrorKind::from_status(status), "call {}", call);
+                prop_assert_eq!(e.body(), body.as_slice(), "call {}", call);
+            }
         }
     }
 
@@ -177,7 +209,13 @@ proptest! {
         let master = MasterKey::from_bytes(&[1u8; 32]).expect("32 bytes");
         let _ = encryption::decrypt("private-encrypted-a", &master, &envelope);
         let built = serde_json::json!({"nonce": b64.encode(vec![0u8; nonce_len]), "ciphertext": b64.encode(&ciphertext)});
-        prop_assert!(encryption::decrypt("private-encrypted-a", &master, &built.to_string()).is_err());
+        // A nonce of the wrong length is named; random bytes under a right one do not open.
+        let expected = if nonce_len == NONCE_LEN {
+            encryption::DecryptError::Open
+        } else {
+            encryption::DecryptError::InvalidNonce(nonce_len)
+        };
+        prop_assert_eq!(encryption::decrypt("private-encrypted-a", &master, &built.to_string()), Err(expected));
     }
 
     #[test]

@@ -16,17 +16,16 @@ use http::{Method, Request, Response, StatusCode};
 use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
 use hyper::body::{Bytes, Incoming};
 use pusher_core::limits::{MAX_BATCH_EVENTS, MAX_TRIGGER_CHANNELS};
-use pusher_core::signing::{body_md5, string_to_sign};
 use pusher_core::{ChannelKind, ChannelName, SocketId, UserId};
 use serde_json::{Map, Value, json};
 
+use crate::oracle;
 use crate::state::{Hub, ReceivedEvent, Settings};
 
 /// The largest request body read, in bytes: larger bodies are refused with 413.
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 
-/// How far `auth_timestamp` may be from the server's clock, in seconds.
-pub const TIMESTAMP_WINDOW_SECS: u64 = 600;
+pub use crate::oracle::TIMESTAMP_WINDOW_SECS;
 
 /// The longest event name, in characters.
 const MAX_EVENT_NAME_CHARS: usize = pusher_core::limits::MAX_NAME_LEN;
@@ -153,8 +152,6 @@ struct Call {
     method: Method,
     /// The path as sent, percent-encoded.
     raw_path: String,
-    /// The path with each segment percent-decoded: what the signature covers.
-    decoded_path: String,
 }
 
 impl Call {
@@ -199,21 +196,12 @@ impl Call {
             route,
             method: expected,
             raw_path: raw_path.to_owned(),
-            decoded_path: format!("/{}", segments.join("/")),
         })
     }
 
     /// Checks the query's credentials and signature over the call and its body, then runs it.
     fn serve(self, hub: &Hub, query: Option<&str>, body: &[u8]) -> Result<Value, ApiError> {
-        let params = parse_query(query)?;
-        authenticate(
-            hub.settings(),
-            self.method.as_str(),
-            &self.decoded_path,
-            &self.raw_path,
-            &params,
-            body,
-        )?;
+        let params = authenticate(hub.settings(), self.method.as_str(), &self.raw_path, query, body)?;
         let param = |name: &str| params.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str());
         match self.route {
             Route::Trigger => trigger(hub, body),
@@ -236,106 +224,37 @@ async fn read_body(body: Incoming) -> Result<Vec<u8>, ApiError> {
     }
 }
 
-/// Decodes the query: keys lower-cased, values percent-decoded (`+` is a space, as in forms).
-fn parse_query(query: Option<&str>) -> Result<Vec<(String, String)>, ApiError> {
-    let decode = |s: &str| {
-        let s = s.replace('+', " ");
-        percent_encoding::percent_decode_str(&s)
-            .decode_utf8()
-            .map(|s| s.into_owned())
-            .map_err(|_| bad_request("The query is not valid percent-encoded UTF-8"))
-    };
-    let mut params: Vec<(String, String)> = Vec::new();
-    for pair in query.unwrap_or_default().split('&').filter(|p| !p.is_empty()) {
-        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
-        let key = decode(key)?.to_ascii_lowercase();
-        if params.iter().any(|(k, _)| *k == key) {
-            return Err(bad_request(format!(
-                "Query parameter {key:?} is given more than once"
-            )));
-        }
-        params.push((key, decode(value)?));
-    }
-    Ok(params)
-}
-
-/// Checks `auth_key`, `auth_timestamp`, `auth_version`, `body_md5` and `auth_signature`.
+/// Checks the query's credentials and signature over the call and its body with the
+/// [`oracle`](crate::oracle), at the server's clock: a malformed query is a 400, anything else
+/// wrong a 401. Returns the query, decoded.
 fn authenticate(
     settings: &Settings,
     method: &str,
-    decoded_path: &str,
     raw_path: &str,
-    params: &[(String, String)],
+    query: Option<&str>,
     body: &[u8],
-) -> Result<(), ApiError> {
-    let get = |name: &str| params.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str());
-    let require = |name: &str| get(name).ok_or_else(|| unauthorized(format!("Missing {name} in the query")));
-    let key = require("auth_key")?;
-    if key != settings.key {
-        return Err(unauthorized(format!(
-            "Unknown auth_key {key:?}: not this app's key"
-        )));
-    }
-    let version = require("auth_version")?;
-    if version != pusher_core::signing::AUTH_VERSION {
-        return Err(unauthorized(format!(
-            "Unsupported auth_version {version:?}: must be \"1.0\""
-        )));
-    }
-    let timestamp = require("auth_timestamp")?;
-    let timestamp: u64 = timestamp
-        .parse()
-        .map_err(|_| unauthorized(format!("auth_timestamp {timestamp:?} is not Unix seconds")))?;
+) -> Result<Vec<(String, String)>, ApiError> {
     let now = SystemTime::now()
         .duration_since(SystemTime::UNIX_EPOCH)
         .map(|d| d.as_secs())
         .unwrap_or_default();
-    if timestamp.abs_diff(now) > TIMESTAMP_WINDOW_SECS {
-        return Err(unauthorized(format!(
-            "Timestamp expired: auth_timestamp {timestamp} is not within {TIMESTAMP_WINDOW_SECS} s of \
-             the server's time {now}"
-        )));
-    }
-    // Required with a body; with an empty body optional, and then the MD5 of the empty body, as
-    // Pusher accepts it (PROTOCOL §5). Either way it is signed like any other parameter.
-    match get("body_md5") {
-        None if !body.is_empty() => {
-            return Err(unauthorized(
-                "Missing body_md5: required for a request with a body",
-            ));
-        }
-        None => {}
-        Some(given) => {
-            let actual = body_md5(body);
-            if given != actual {
-                let which = if body.is_empty() { "empty body" } else { "body" };
-                return Err(unauthorized(format!(
-                    "Invalid body_md5 {given:?}: the {which}'s MD5 is {actual:?}"
-                )));
-            }
-        }
-    }
-    let signature = require("auth_signature")?;
-    let mut signed: Vec<(String, String)> = params
-        .iter()
-        .filter(|(k, _)| k != "auth_signature")
-        .cloned()
-        .collect();
-    signed.sort();
-    let signs = |path: &str| {
-        settings
-            .secret
-            .signs(&string_to_sign(method, path, &signed), signature)
+    let app = oracle::App {
+        key: &settings.key,
+        secret: settings.secret.expose(),
     };
-    // The path is signed unencoded; a signature over the path as sent is accepted too.
-    if signs(decoded_path) || (raw_path != decoded_path && signs(raw_path)) {
-        return Ok(());
-    }
-    let to_sign = string_to_sign(method, decoded_path, &signed);
-    Err(unauthorized(format!(
-        "Invalid signature: expected the lowercase hex HMAC-SHA256 of {to_sign:?} under the app's \
-         secret, got {signature:?}"
-    )))
+    let request = oracle::RestRequest {
+        method,
+        path: raw_path,
+        query,
+        body,
+    };
+    oracle::check_request(app, &request, now).map_err(|refusal| {
+        if refusal.is_bad_request() {
+            bad_request(refusal.to_string())
+        } else {
+            unauthorized(refusal.to_string())
+        }
+    })
 }
 
 /// An attribute a call can ask for with `info`.
@@ -689,25 +608,6 @@ fn terminate(hub: &Hub, user: &str) -> Result<Value, ApiError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn query_decoding() {
-        let q = parse_query(Some(
-            "Info=user_count%2Csubscription_count&filter_by_prefix=%23a+b&x",
-        ))
-        .unwrap();
-        assert_eq!(
-            q,
-            vec![
-                ("info".to_owned(), "user_count,subscription_count".to_owned()),
-                ("filter_by_prefix".to_owned(), "#a b".to_owned()),
-                ("x".to_owned(), String::new()),
-            ]
-        );
-        assert!(parse_query(Some("a=1&A=2")).is_err());
-        assert!(parse_query(Some("a=%FF")).is_err());
-        assert!(parse_query(None).unwrap().is_empty());
-    }
 
     #[test]
     fn info_attributes() {

@@ -17,6 +17,10 @@
 //! - **webhooks** (optional), sent signed so that `pusher_core::webhook::WebhookVerifier` accepts
 //!   them.
 //!
+//! Every signature the server checks or makes goes through the [`oracle`], written from the
+//! protocol apart from pusher-core's signing, so that a bug in the library's signing is not
+//! accepted by the server that tests it.
+//!
 //! The [`Emulator`] handle gives the credentials (as a `PUSHER_URL`, a WebSocket URL or a
 //! [`pusher_core::Config`]) and lets a test look inside: the events received over the HTTP API
 //! (the latest 10,000 by default, so memory stays bounded however long it runs), the channels with
@@ -82,6 +86,7 @@
 pub mod client;
 mod http_api;
 mod options;
+pub mod oracle;
 mod server;
 mod state;
 mod tls;

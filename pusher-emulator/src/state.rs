@@ -10,16 +10,14 @@ use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant, SystemTime};
 
-use pusher_core::signing::hmac_sha256_hex;
 use serde::Serialize;
 use serde_json::{Value, json};
-use subtle::ConstantTimeEq;
 use tokio::sync::{mpsc, watch};
 
 use crate::webhook_sender::WebhookQueue;
 
-/// A secret value (the app secret, the encryption master key). `Debug` redacts it, and a
-/// signature made with it is checked in constant time.
+/// A secret value (the app secret, the encryption master key). `Debug` redacts it; what is signed
+/// with it is signed and checked by the [`oracle`](crate::oracle).
 #[derive(Clone)]
 pub(crate) struct Secret(String);
 
@@ -30,17 +28,6 @@ impl Secret {
 
     pub(crate) fn expose(&self) -> &str {
         &self.0
-    }
-
-    /// Lowercase hex HMAC-SHA256 of `message` under this secret.
-    pub(crate) fn sign(&self, message: &str) -> String {
-        hmac_sha256_hex(self.0.as_bytes(), message.as_bytes())
-    }
-
-    /// Whether `signature` is [`sign`](Self::sign) of `message`, compared in constant time so
-    /// that the time a refusal takes says nothing about how much of the signature was right.
-    pub(crate) fn signs(&self, message: &str, signature: &str) -> bool {
-        self.sign(message).as_bytes().ct_eq(signature.as_bytes()).into()
     }
 }
 
@@ -817,24 +804,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_secret_signs_checks_and_never_shows_itself() {
+    fn a_secret_never_shows_itself() {
         let secret = Secret::new("7ad3773142a6692b25b8".to_owned());
-        let signature = secret.sign("1234.1234:private-foobar");
-        // The public test vector for this channel auth string.
-        assert_eq!(
-            signature,
-            "58df8b0c36d6982b82c3ecf6b4662e34fe8c25bba48f5369f135bf843651c3a4"
-        );
-        assert!(secret.signs("1234.1234:private-foobar", &signature));
-        for wrong in [
-            signature.to_uppercase(),
-            signature[..63].to_owned(),
-            format!("{signature}0"),
-            String::new(),
-        ] {
-            assert!(!secret.signs("1234.1234:private-foobar", &wrong), "{wrong}");
-        }
-        assert!(!secret.signs("1234.1234:private-other", &signature));
+        assert_eq!(secret.expose(), "7ad3773142a6692b25b8");
         assert_eq!(format!("{secret:?}"), "[redacted]");
     }
 

@@ -1,6 +1,7 @@
 //! Webhook delivery (PROTOCOL §8): events are queued without blocking and POSTed in order by a
 //! background task as `{"time_ms": .., "events": [..]}`, signed with `X-Pusher-Key` and
-//! `X-Pusher-Signature` = hex HMAC-SHA256(secret, body). Failures are logged, never fatal.
+//! `X-Pusher-Signature` = hex HMAC-SHA256(secret, body), made by the
+//! [`oracle`](crate::oracle). Failures are logged, never fatal.
 //!
 //! The queue is bounded: while the endpoint is slower than the events come, the events that do
 //! not fit are dropped, and how many is logged with the next delivery.
@@ -19,6 +20,7 @@ use serde_json::{Value, json};
 use tokio::net::TcpStream;
 use tokio::sync::mpsc;
 
+use crate::oracle;
 use crate::state::Secret;
 
 /// The most events one webhook POST carries.
@@ -171,7 +173,7 @@ impl Delivery {
     }
 
     async fn post(&self, body: String) -> Result<(), String> {
-        let signature = self.secret.sign(&body);
+        let signature = oracle::webhook_signature(self.secret.expose(), body.as_bytes());
         let stream = TcpStream::connect((self.url.host.as_str(), self.url.port))
             .await
             .map_err(|e| format!("connect: {e}"))?;
@@ -226,8 +228,15 @@ mod tests {
         assert_eq!((u.host.as_str(), u.port), ("::1", 80));
         let u = WebhookUrl::parse("http://h?q").unwrap();
         assert_eq!(u.target, "/?q");
-        for bad in ["https://h/", "ftp://h", "http://", "http://h:x/", "http://u:p@h/"] {
-            assert!(WebhookUrl::parse(bad).is_err(), "{bad}");
+        for (bad, why) in [
+            ("https://h/", "must start with http://"),
+            ("ftp://h", "must start with http://"),
+            ("http://", "has no host"),
+            ("http://h:x/", "has an invalid port"),
+            ("http://u:p@h/", "must not carry user info"),
+        ] {
+            let e = WebhookUrl::parse(bad).unwrap_err();
+            assert_eq!(e, format!("webhook URL {bad:?} {why}"));
         }
     }
 

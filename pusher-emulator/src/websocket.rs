@@ -14,7 +14,6 @@ use http::header::{CONNECTION, HeaderValue, SEC_WEBSOCKET_ACCEPT, SEC_WEBSOCKET_
 use http::{Request, Response, StatusCode};
 use hyper::body::Incoming;
 use hyper_util::rt::TokioIo;
-use pusher_core::auth::{channel_string_to_sign, user_string_to_sign};
 use pusher_core::{ChannelKind, ChannelName, SocketId};
 use serde_json::{Map, Value, json};
 use tokio::time::Instant;
@@ -26,6 +25,7 @@ use tokio_tungstenite::tungstenite::protocol::{Role, WebSocketConfig};
 use tokio_tungstenite::tungstenite::{Error as WsError, Message};
 
 use crate::http_api::{Body, text_response};
+use crate::oracle;
 use crate::state::{Hub, Outbound, Outbox, PresenceMember, error_frame, frame};
 
 /// The largest WebSocket message (and frame) accepted from a client, in bytes.
@@ -342,7 +342,8 @@ impl Connection<'_> {
         self.hub.subscribe(self.socket_id, name, member);
     }
 
-    /// Checks `auth` = `KEY:HMAC(secret, socket_id:channel[:channel_data])`.
+    /// Checks `auth` = `KEY:HMAC(secret, socket_id:channel[:channel_data])` with the
+    /// [`oracle`](crate::oracle).
     fn check_auth(
         &self,
         channel: &ChannelName,
@@ -352,24 +353,17 @@ impl Connection<'_> {
         let auth = auth.ok_or_else(|| format!("Auth info required to subscribe to {channel}"))?;
         // The socket id was made by this server in the DIGITS.DIGITS form.
         let socket_id = SocketId::try_from(self.socket_id).map_err(|e| e.to_string())?;
-        let to_sign = channel_string_to_sign(&socket_id, channel, data);
-        self.check_signature(auth, &to_sign)
+        oracle::check_channel_auth(self.app(), socket_id.as_str(), channel.as_str(), data, auth)
+            .map_err(|e| e.to_string())
     }
 
-    fn check_signature(&self, auth: &str, to_sign: &str) -> Result<(), String> {
+    /// The app's credentials, as the [`oracle`](crate::oracle) checks them.
+    fn app(&self) -> oracle::App<'_> {
         let settings = self.hub.settings();
-        let (key, signature) = auth
-            .split_once(':')
-            .ok_or_else(|| format!("Invalid auth {auth:?}: expected KEY:SIGNATURE"))?;
-        if key != settings.key {
-            return Err(format!("Invalid key {key:?} in auth: not this app's key"));
+        oracle::App {
+            key: &settings.key,
+            secret: settings.secret.expose(),
         }
-        if !settings.secret.signs(to_sign, signature) {
-            return Err(format!(
-                "Invalid signature: expected the HMAC-SHA256 hex digest of {to_sign:?}, got {signature:?}"
-            ));
-        }
-        Ok(())
     }
 
     fn signin(&self, data: Option<&Value>) {
@@ -384,7 +378,8 @@ impl Connection<'_> {
                 .and_then(Value::as_str)
                 .ok_or("pusher:signin needs a string \"user_data\"")?;
             let socket_id = SocketId::try_from(self.socket_id).map_err(|e| e.to_string())?;
-            self.check_signature(auth, &user_string_to_sign(&socket_id, user_data))?;
+            oracle::check_user_auth(self.app(), socket_id.as_str(), user_data, auth)
+                .map_err(|e| e.to_string())?;
             let id = serde_json::from_str::<Value>(user_data)
                 .ok()
                 .and_then(|v| v.get("id").and_then(Value::as_str).map(str::to_owned))
@@ -468,16 +463,24 @@ mod tests {
         assert_eq!(m.user_id, "u1");
         assert_eq!(m.user_info, Some(json!({"name": "A"})));
         assert_eq!(parse_channel_data(r#"{"user_id":7}"#).unwrap().user_id, "7");
-        for bad in [
-            "",
-            "[]",
-            "{}",
-            r#"{"user_id":""}"#,
-            r#"{"user_id":null}"#,
-            "{\"user_id\":",
+        let not_json = "channel_data is not valid JSON";
+        let no_user = "channel_data must be a JSON object with a non-empty \"user_id\"";
+        for (bad, why) in [
+            ("", not_json),
+            ("[]", no_user),
+            ("{}", no_user),
+            (r#"{"user_id":""}"#, no_user),
+            (r#"{"user_id":null}"#, no_user),
+            ("{\"user_id\":", not_json),
         ] {
-            assert!(parse_channel_data(bad).is_err(), "{bad}");
+            let e = parse_channel_data(bad).unwrap_err();
+            assert!(e.starts_with(why), "{bad}: {e}");
         }
+        let long = format!(r#"{{"user_id":"{}"}}"#, "u".repeat(201));
+        assert_eq!(
+            parse_channel_data(&long).unwrap_err(),
+            "user_id is longer than 200 characters"
+        );
     }
 
     #[test]

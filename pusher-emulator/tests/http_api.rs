@@ -45,6 +45,10 @@ async fn a_timestamp_outside_600_seconds_is_401() {
     let query = replace_param(&signed.query(&emulator), "auth_timestamp", "yesterday");
     let reply = send(signed.request_with_query(&emulator, &query)).await;
     assert_eq!(reply.status, 401, "{reply:?}");
+    assert_eq!(
+        reply.body, "auth_timestamp \"yesterday\" is not Unix seconds\n",
+        "{reply:?}"
+    );
 }
 
 #[tokio::test]
@@ -141,12 +145,15 @@ async fn a_bad_signature_is_401() {
     let query = signed.query(&other);
     let reply = send(signed.request_with_query(&emulator, &query)).await;
     assert_eq!(reply.status, 401, "{reply:?}");
+    assert!(reply.body.starts_with("Invalid signature: "), "{reply:?}");
 
-    // A parameter changed after signing.
+    // A parameter changed after signing: the string to sign shown holds the value received.
     let signed = Signed::get("/channels").param("filter_by_prefix", "presence-");
     let query = replace_param(&signed.query(&emulator), "filter_by_prefix", "private-");
     let reply = send(signed.request_with_query(&emulator, &query)).await;
     assert_eq!(reply.status, 401, "{reply:?}");
+    assert!(reply.body.starts_with("Invalid signature: "), "{reply:?}");
+    assert!(reply.body.contains("filter_by_prefix=private-"), "{reply:?}");
 
     // The upper-case form of the right signature is not the signature.
     let query = signed.query(&emulator);
@@ -154,6 +161,10 @@ async fn a_bad_signature_is_401() {
     let upper = format!("{head}auth_signature={}", sig.to_uppercase());
     let reply = send(signed.request_with_query(&emulator, &upper)).await;
     assert_eq!(reply.status, 401, "{reply:?}");
+    assert!(
+        reply.body.starts_with("Invalid signature: ") && reply.body.contains(&sig.to_uppercase()),
+        "{reply:?}"
+    );
 }
 
 #[tokio::test]
@@ -181,6 +192,10 @@ async fn the_key_version_and_auth_parameters_are_checked() {
     // The same parameter twice is a bad request.
     let reply = send(signed.request_with_query(&emulator, &format!("{query}&auth_key=x"))).await;
     assert_eq!(reply.status, 400, "{reply:?}");
+    assert_eq!(
+        reply.body, "Query parameter \"auth_key\" is given more than once\n",
+        "{reply:?}"
+    );
 }
 
 #[tokio::test]
@@ -215,6 +230,7 @@ async fn an_unknown_app_or_path_is_404() {
     ] {
         let reply = send(raw_request(&emulator, "GET", target, Vec::new())).await;
         assert_eq!(reply.status, 404, "{target}: {reply:?}");
+        assert_eq!(reply.body, format!("Not found: {target}\n"), "{reply:?}");
     }
     let reply = send(raw_request(
         &emulator,
@@ -224,6 +240,7 @@ async fn an_unknown_app_or_path_is_404() {
     ))
     .await;
     assert_eq!(reply.status, 405, "{reply:?}");
+    assert!(reply.body.contains("takes POST, not GET"), "{reply:?}");
 }
 
 #[tokio::test]
@@ -292,6 +309,7 @@ async fn more_than_100_channels_is_400() {
     assert_eq!(emulator.events().len(), 100);
     let reply = send(Signed::post("/events", trigger_body(&[], "{}")).request(&emulator)).await;
     assert_eq!(reply.status, 400, "{reply:?}");
+    assert!(reply.body.contains("No channel given"), "{reply:?}");
 }
 
 #[tokio::test]
@@ -318,12 +336,19 @@ async fn an_invalid_channel_or_event_name_is_400() {
     let body = json!({"name": "é".repeat(201), "channel": "news", "data": ""}).to_string();
     let reply = send(Signed::post("/events", body).request(&emulator)).await;
     assert_eq!(reply.status, 400, "{reply:?}");
+    assert!(
+        reply
+            .body
+            .contains("Event name must be 1 to 200 characters, got 201"),
+        "{reply:?}"
+    );
     let body = json!({"name": "é".repeat(200), "channel": "news", "data": ""}).to_string();
     let reply = send(Signed::post("/events", body).request(&emulator)).await;
     assert_eq!(reply.status, 200, "{reply:?}");
 
     let reply = send(Signed::get("/channels/a%20b").request(&emulator)).await;
     assert_eq!(reply.status, 400, "{reply:?}");
+    assert!(reply.body.starts_with("Invalid channel name"), "{reply:?}");
 }
 
 #[tokio::test]
@@ -375,9 +400,14 @@ async fn batch_limits_are_enforced() {
     assert!(reply.body.contains("1 to 10"), "{reply:?}");
     let reply = send(Signed::post("/batch_events", batch(vec![])).request(&emulator)).await;
     assert_eq!(reply.status, 400, "{reply:?}");
+    assert!(reply.body.contains("1 to 10 events, 0 given"), "{reply:?}");
     let reply =
         send(Signed::post("/batch_events", batch(vec![item("a"), item("b c")])).request(&emulator)).await;
     assert_eq!(reply.status, 400, "{reply:?}");
+    assert!(
+        reply.body.starts_with("batch[1]: Invalid channel name"),
+        "{reply:?}"
+    );
     assert!(reply.body.starts_with("batch[1]:"), "{reply:?}");
     let big = json!({"channel": "a", "name": "e", "data": "x".repeat(10_241)});
     let reply = send(Signed::post("/batch_events", batch(vec![item("a"), big])).request(&emulator)).await;
@@ -470,14 +500,25 @@ async fn every_pusher_core_call_is_accepted_and_parses() {
     )
     .await;
     assert_eq!(reply.status, 400, "{reply:?}");
+    assert!(reply.body.contains("only for presence channels"), "{reply:?}");
     let reply = call(&emulator, &GetPresenceUsers::new("news".parse().unwrap())).await;
     assert_eq!(reply.status, 400, "{reply:?}");
+    assert!(
+        reply.body.contains("only listed for presence channels"),
+        "{reply:?}"
+    );
     let reply = call(
         &emulator,
         &ListChannels::new().info([ChannelAttribute::UserCount]),
     )
     .await;
     assert_eq!(reply.status, 400, "{reply:?}");
+    assert!(
+        reply
+            .body
+            .contains("only allowed with filter_by_prefix=presence-"),
+        "{reply:?}"
+    );
 }
 
 /// The fuzzing entry answers as the server does: the same requests get the same statuses from it

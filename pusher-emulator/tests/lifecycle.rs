@@ -252,17 +252,16 @@ async fn dropping_the_handle_stops_the_server_and_closes_connections() {
     s.subscribe("news").await.unwrap();
     drop(emulator);
     // The port is closed by the time drop returns.
-    assert!(
-        TcpStream::connect(addr).is_err(),
-        "the port still accepts connections"
-    );
+    let refused = TcpStream::connect(addr).expect_err("the port still accepts connections");
+    assert_eq!(refused.kind(), std::io::ErrorKind::ConnectionRefused, "{refused}");
     assert!(s.wait_closed(WAIT).await);
     assert_eq!(s.close_info().map(|c| c.code), Some(4200));
 
     let emulator = Emulator::start_blocking().unwrap();
     let addr = emulator.addr();
     emulator.stop();
-    assert!(TcpStream::connect(addr).is_err());
+    let refused = TcpStream::connect(addr).expect_err("the port still accepts connections");
+    assert_eq!(refused.kind(), std::io::ErrorKind::ConnectionRefused, "{refused}");
 }
 
 #[tokio::test]
@@ -378,7 +377,8 @@ fn the_binary_prints_pusher_url_serves_and_stops_on_sigterm() {
     };
     assert!(exit.success(), "{exit:?}");
     let port = config.api_endpoint().port();
-    assert!(TcpStream::connect(("127.0.0.1", port)).is_err());
+    let refused = TcpStream::connect(("127.0.0.1", port)).expect_err("the port still accepts connections");
+    assert_eq!(refused.kind(), std::io::ErrorKind::ConnectionRefused, "{refused}");
 
     let help = Command::new(env!("CARGO_BIN_EXE_pusher-emulator"))
         .arg("--help")

@@ -11,7 +11,7 @@ use http_body_util::{BodyExt, Full};
 use hyper::body::Bytes;
 use hyper_util::rt::TokioIo;
 use pusher_core::api::{EventData, Trigger};
-use pusher_core::webhook::{WebhookEvent, WebhookVerifier};
+use pusher_core::webhook::{WebhookError, WebhookEvent, WebhookVerifier};
 use pusher_emulator::Emulator;
 use tokio::sync::mpsc;
 
@@ -173,12 +173,17 @@ async fn webhooks_are_signed_and_verified_by_pusher_core() {
     s.subscribe("news").await.unwrap();
     let (headers, body) = tokio::time::timeout(WAIT, rx.recv()).await.unwrap().unwrap();
     let wrong = pusher_core::Config::new(emulator.app_id(), emulator.key(), "wrong-secret").unwrap();
-    assert!(
-        WebhookVerifier::new(&wrong)
-            .verify_headers(&headers, &body, now())
-            .is_err()
+    let e = WebhookVerifier::new(&wrong)
+        .verify_headers(&headers, &body, now())
+        .unwrap_err();
+    assert!(matches!(e, WebhookError::SignatureMismatch), "{e}");
+    let webhook = verifier.verify_headers(&headers, &body, now()).unwrap();
+    assert_eq!(
+        webhook.events,
+        [WebhookEvent::ChannelOccupied {
+            channel: "news".to_owned()
+        }]
     );
-    assert!(verifier.verify_headers(&headers, &body, now()).is_ok());
 }
 
 #[tokio::test]

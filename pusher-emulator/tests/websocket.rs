@@ -13,6 +13,8 @@ use pusher_core::api::{
     BatchEvent, ChannelAttribute, EventData, GetChannel, GetPresenceUsers, ListChannels,
     TerminateUserConnections, Trigger, TriggerBatch,
 };
+use pusher_core::{Pusher, TransportError, TransportErrorKind};
+use pusher_emulator::client::plain_http;
 use pusher_emulator::client::subscriber::{CloseInfo, Message};
 use pusher_emulator::{Emulator, Subscriber, SubscriberError};
 use serde_json::{Value, json};
@@ -620,8 +622,17 @@ async fn idle_connections_get_a_server_ping() {
     assert_eq!(s.close_info(), None::<&CloseInfo>);
 }
 
+/// An encrypted trigger sent through the client (`Pusher::trigger`) reaches the emulator and the
+/// subscriber as an envelope; opened as PROTOCOL §9 says (the key is SHA-256 of the channel name
+/// then the master key, which the authorization's `shared_secret` must be), it is the data sent.
 #[tokio::test]
 async fn an_encrypted_trigger_arrives_as_an_envelope_that_decrypts() {
+    use base64::Engine as _;
+    use base64::engine::general_purpose::STANDARD as BASE64;
+    use crypto_secretbox::aead::{Aead, KeyInit};
+    use crypto_secretbox::{Nonce, XSalsa20Poly1305};
+    use sha2::{Digest, Sha256};
+
     let emulator = common::start().await;
     let config = emulator.config();
     let mut s = connect(&emulator).await;
@@ -633,19 +644,42 @@ async fn an_encrypted_trigger_arrives_as_an_envelope_that_decrypts() {
     )
     .unwrap();
     s.subscribe_with_auth(channel, &auth.auth, None).await.unwrap();
-    let t = trigger(&[channel], "secret", r#"{"pin":1234}"#);
-    let context = pusher_core::api::RequestContext::new(common::now()).with_nonces(&pusher_core::OsRandom);
-    let request = pusher_core::api::Operation::build_request(&t, &config, &context).unwrap();
-    let reply = common::send(request).await;
-    assert_eq!(reply.status, 200, "{reply:?}");
+
+    let http = |request| async move {
+        plain_http::send_request(request)
+            .await
+            .map_err(|e| TransportError::new(TransportErrorKind::Other, e.to_string()))
+    };
+    let pusher = Pusher::new(config, http);
+    pusher
+        .trigger([channel], "secret", &json!({"pin": 1234}))
+        .await
+        .unwrap();
+
     let event = s.expect_event(channel, "secret", WAIT).await.unwrap();
-    let envelope = event.data.unwrap();
-    assert!(!envelope.contains("1234"), "{envelope}");
-    let key = config.master_key().unwrap();
+    let sent = event.data.unwrap();
+    assert!(!sent.contains("1234"), "{sent}");
+    let received = emulator.wait_for(channel, "secret", WAIT).await.unwrap();
     assert_eq!(
-        pusher_core::encryption::decrypt(channel, key, &envelope).unwrap(),
-        r#"{"pin":1234}"#
+        received.data, sent,
+        "the subscriber gets what the emulator received"
     );
+
+    let master = BASE64.decode(common::MASTER_KEY).unwrap();
+    let key: [u8; 32] = Sha256::new()
+        .chain_update(channel.as_bytes())
+        .chain_update(&master)
+        .finalize()
+        .into();
+    assert_eq!(auth.shared_secret, Some(BASE64.encode(key)));
+    let envelope: Value = serde_json::from_str(&sent).unwrap();
+    let field = |name: &str| BASE64.decode(envelope[name].as_str().unwrap()).unwrap();
+    let nonce = field("nonce");
+    assert_eq!(nonce.len(), 24, "{envelope}");
+    let plaintext = XSalsa20Poly1305::new(&key.into())
+        .decrypt(Nonce::from_slice(&nonce), field("ciphertext").as_slice())
+        .expect("the envelope opens with the channel's key");
+    assert_eq!(String::from_utf8(plaintext).unwrap(), r#"{"pin":1234}"#);
 }
 
 /// A subscriber that stops reading is closed with 4100 once its queue is full, after the

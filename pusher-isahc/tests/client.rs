@@ -24,7 +24,9 @@ mod asynchronous {
 fn works_without_tokio() {
     let server = TestServer::start(Behavior::respond(429, &[("retry-after", "1")], "slow down"));
     let client = IsahcClient::new();
-    let request = http::Request::get(server.url("/x")).body(Vec::new()).unwrap();
+    let request = http::Request::get(server.signed_url("GET", "/x", &[], b""))
+        .body(Vec::new())
+        .unwrap();
     let response = futures_lite::future::block_on(AsyncHttpClient::send(&client, request)).unwrap();
     assert_eq!(response.status(), 429);
     assert_eq!(response.headers()["retry-after"], "1");
@@ -38,8 +40,9 @@ fn no_decompression_and_no_expect_header_are_requested() {
         &[("content-encoding", "gzip")],
         "not gzip",
     ));
-    let request = http::Request::post(server.url("/p"))
-        .body(vec![b'x'; 64 * 1024])
+    let body = vec![b'x'; 64 * 1024];
+    let request = http::Request::post(server.signed_url("POST", "/p", &[], &body))
+        .body(body)
         .unwrap();
     let response = HttpClient::send(&IsahcClient::new(), request).unwrap();
     // The body is handed over as sent, not decoded (it is not even valid gzip).

@@ -52,14 +52,17 @@ fn builder_settings_reach_the_agent() {
     assert_eq!(config.max_redirects(), 0);
 }
 
-fn get(url: String) -> http::Request<Vec<u8>> {
-    http::Request::get(url).body(Vec::new()).unwrap()
+/// A `GET path` signed for the test server's app, as every request to it must be.
+fn get(server: &TestServer, path: &str) -> http::Request<Vec<u8>> {
+    http::Request::get(server.signed_url("GET", path, &[], b""))
+        .body(Vec::new())
+        .unwrap()
 }
 
 #[test]
 fn a_get_without_body_sends_no_content_length() {
     let server = TestServer::start(Behavior::ok("ok"));
-    UreqClient::new().send(get(server.url("/g"))).unwrap();
+    UreqClient::new().send(get(&server, "/g")).unwrap();
     let request = server.last_request().unwrap();
     assert_eq!(request.header("content-length"), None);
     assert_eq!(request.header("transfer-encoding"), None);
@@ -68,7 +71,9 @@ fn a_get_without_body_sends_no_content_length() {
 #[test]
 fn a_post_with_an_empty_body_sends_content_length_zero() {
     let server = TestServer::start(Behavior::ok("ok"));
-    let request = http::Request::post(server.url("/p")).body(Vec::new()).unwrap();
+    let request = http::Request::post(server.signed_url("POST", "/p", &[], b""))
+        .body(Vec::new())
+        .unwrap();
     UreqClient::new().send(request).unwrap();
     assert_eq!(server.last_request().unwrap().header("content-length"), Some("0"));
 }
@@ -85,7 +90,7 @@ fn a_default_agent_still_returns_error_statuses_as_responses() {
     );
     let server = TestServer::start(Behavior::respond(401, &[("x-why", "bad-key")], "invalid key"));
     for _ in 0..3 {
-        let response = client.send(get(server.url("/auth"))).unwrap();
+        let response = client.send(get(&server, "/auth")).unwrap();
         assert_eq!(response.status(), 401);
         assert_eq!(response.headers()["x-why"], "bad-key");
         assert_eq!(response.body(), b"invalid key");
@@ -97,7 +102,7 @@ fn a_default_agent_still_returns_error_statuses_as_responses() {
     );
     let error = client
         .with_max_response_body(4)
-        .send(get(server.url("/auth")))
+        .send(get(&server, "/auth"))
         .unwrap_err();
     assert_eq!(error.kind(), TransportErrorKind::BodyTooLarge);
 }

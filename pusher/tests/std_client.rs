@@ -83,7 +83,7 @@ fn a_chunked_body_is_read_whole() {
         length: 64 * 1024,
         chunked: true,
     });
-    let response = get(&server.url("/big")).unwrap();
+    let response = get(&server.signed_url("GET", "/big", &[], b"")).unwrap();
     assert_eq!(response.status(), 200);
     assert_eq!(response.body().len(), 64 * 1024);
     let request = server.last_request().unwrap();
@@ -108,7 +108,7 @@ fn a_refused_connection_says_where() {
 fn a_server_that_does_not_answer_times_out() {
     let server = TestServer::start(Behavior::Hang);
     let started = Instant::now();
-    let error = get(&server.url("/")).unwrap_err();
+    let error = get(&server.signed_url("GET", "/", &[], b"")).unwrap_err();
     assert_eq!(error.kind(), TransportErrorKind::Timeout, "{error}");
     assert!(
         started.elapsed() < std_client::TIMEOUT * 2,
@@ -143,7 +143,7 @@ fn a_misbehaving_server_gets_the_error_it_earns_without_its_whole_body_read() {
     ];
     for (behavior, kind, words) in cases {
         let server = TestServer::start(behavior.clone());
-        let error = get(&server.url("/")).unwrap_err();
+        let error = get(&server.signed_url("GET", "/", &[], b"")).unwrap_err();
         assert_eq!(error.kind(), kind, "{behavior:?}: {error}");
         assert!(error.to_string().contains(words), "{behavior:?}: {error}");
         let sent = server.bytes_streamed();

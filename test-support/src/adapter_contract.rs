@@ -7,9 +7,16 @@
 //! [`BuildHttpClient`] as the core's builder builds it, and sending one request at a time from the
 //! test's thread. Every send of a check goes through the same client, so that connection reuse
 //! and recovery after a failure are visible.
+//!
+//! Every request a check sends is signed for the test app, as the API's requests are, and the
+//! [`TestServer`] checks each one with the emulator's independent oracle: a request an adapter
+//! mangles on the way (its path, query or body) fails the check that sent it.
+//! [`a_wrong_signature_is_refused`] shows that the server does refuse one that is not signed
+//! right.
 
 use std::error::Error as _;
 use std::fmt::Debug;
+use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -19,7 +26,8 @@ use pusher_core::{
     TransportErrorKind,
 };
 
-use crate::server::{Behavior, TestServer, dead_address};
+use crate::server::{Behavior, KEY, SECRET, TestServer, dead_address, signed_target};
+use pusher_emulator::oracle::Refusal;
 
 /// What one send returns.
 pub type Outcome = Result<Response<Vec<u8>>, TransportError>;
@@ -176,8 +184,22 @@ fn request(method: Method, url: &str, headers: &[(&str, &str)], body: &[u8]) -> 
     builder.body(body.to_vec()).expect("valid request")
 }
 
-fn get(url: &str) -> Request<Vec<u8>> {
-    request(Method::GET, url, &[], b"")
+/// A request to `authority` for `path` with the call's own `params`, signed for the test app.
+fn signed(
+    method: Method,
+    authority: SocketAddr,
+    path: &str,
+    params: &[(&str, &str)],
+    headers: &[(&str, &str)],
+    body: &[u8],
+) -> Request<Vec<u8>> {
+    let target = signed_target(method.as_str(), path, params, body);
+    request(method, &format!("http://{authority}{target}"), headers, body)
+}
+
+/// A signed `GET path` to `server`.
+fn get(server: &TestServer, path: &str) -> Request<Vec<u8>> {
+    signed(Method::GET, server.addr(), path, &[], &[], b"")
 }
 
 fn expect_ok(outcome: Outcome, what: &str) -> Response<Vec<u8>> {
@@ -201,7 +223,7 @@ fn expect_err(outcome: Outcome, what: &str) -> TransportError {
 /// After a failure, the same client must still work.
 fn assert_recovers<M: Mode>(server: &TestServer, client: &M, what: &str) {
     server.set_behavior(Behavior::ok("recovered"));
-    let response = expect_ok(client.send(get(&server.url("/after"))), what);
+    let response = expect_ok(client.send(get(server, "/after")), what);
     assert_eq!(response.status(), 200, "{what}");
     assert_eq!(response.body(), b"recovered", "{what}");
 }
@@ -229,7 +251,7 @@ pub fn statuses_round_trip<M: Mode>() {
             body.clone(),
         ));
         let response = expect_ok(
-            client.send(request(Method::POST, &server.url("/s"), &[], b"{}")),
+            client.send(signed(Method::POST, server.addr(), "/s", &[], &[], b"{}")),
             "status",
         );
         assert_eq!(response.status().as_u16(), status);
@@ -241,7 +263,7 @@ pub fn statuses_round_trip<M: Mode>() {
     }
     let binary: Vec<u8> = (0..=255u8).cycle().take(100_000).collect();
     server.set_behavior(Behavior::respond(200, &[], binary.clone()));
-    let response = expect_ok(client.send(get(&server.url("/binary"))), "binary body");
+    let response = expect_ok(client.send(get(&server, "/binary")), "binary body");
     assert_eq!(
         response.body(),
         &binary,
@@ -254,8 +276,6 @@ pub fn statuses_round_trip<M: Mode>() {
 pub fn request_arrives_intact<M: Mode>() {
     let client = M::build(&Options::default());
     let server = TestServer::start(Behavior::ok("ok"));
-    let target = "/apps/123/events?auth_key=key&auth_timestamp=1700000000&auth_version=1.0\
-                  &body_md5=abc&auth_signature=0123abcd&info=user_count%2Csubscription_count";
     let headers = [
         ("content-type", "application/json"),
         ("x-pusher-library", "pusher-rs 0.1.0"),
@@ -273,8 +293,14 @@ pub fn request_arrives_intact<M: Mode>() {
     ];
     for (method, body) in cases {
         let what = format!("{method} with {} body bytes", body.len());
+        let info = [("info", "user_count,subscription_count")];
+        let target = signed_target(method.as_str(), "/apps/1/events", &info, body);
+        assert!(
+            target.contains("&info=user_count%2Csubscription_count&"),
+            "{what}: an encoded value in {target}"
+        );
         let response = expect_ok(
-            client.send(request(method.clone(), &server.url(target), &headers, body)),
+            client.send(request(method.clone(), &server.url(&target), &headers, body)),
             &what,
         );
         assert_eq!(response.status(), 200, "{what}");
@@ -306,7 +332,7 @@ pub fn timeout_is_reported<M: Mode>() {
     });
     let server = TestServer::start(Behavior::Hang);
     let start = Instant::now();
-    let error = expect_err(client.send(get(&server.url("/hang"))), "hanging server");
+    let error = expect_err(client.send(get(&server, "/hang")), "hanging server");
     let elapsed = start.elapsed();
     assert_eq!(error.kind(), TransportErrorKind::Timeout, "{error:?}");
     assert!(error.is_timeout());
@@ -330,7 +356,7 @@ pub fn connections_are_reused<M: Mode>() {
         let method = if i % 2 == 0 { Method::GET } else { Method::POST };
         let body: &[u8] = if i % 2 == 0 { b"" } else { b"{\"n\":1}" };
         let response = expect_ok(
-            client.send(request(method, &server.url("/r"), &[], body)),
+            client.send(signed(method, server.addr(), "/r", &[], &[], body)),
             "pooled call",
         );
         assert_eq!(response.body(), b"pooled");
@@ -342,7 +368,7 @@ pub fn connections_are_reused<M: Mode>() {
 
 fn assert_body_too_large<M: Mode>(client: &M, server: &TestServer, what: &str) {
     let start = Instant::now();
-    let error = expect_err(client.send(get(&server.url("/big"))), what);
+    let error = expect_err(client.send(get(server, "/big")), what);
     assert_eq!(
         error.kind(),
         TransportErrorKind::BodyTooLarge,
@@ -398,7 +424,7 @@ pub fn body_cap_is_exact<M: Mode>() {
     let cap = 64 * 1024;
     let client = M::build(&cap_options());
     let server = TestServer::start(Behavior::ok(vec![b'a'; cap]));
-    let response = expect_ok(client.send(get(&server.url("/cap"))), "body of exactly the cap");
+    let response = expect_ok(client.send(get(&server, "/cap")), "body of exactly the cap");
     assert_eq!(response.body().len(), cap);
     server.set_behavior(Behavior::ok(vec![b'a'; cap + 1]));
     assert_body_too_large(&client, &server, "body one byte over the cap");
@@ -412,9 +438,10 @@ pub fn refused_is_connect<M: Mode>() {
         ..Options::default()
     });
     let dead = dead_address();
-    let url = format!("http://{dead}{SIGNED_FAULT}");
+    let fault = fault_target();
     let start = Instant::now();
-    let error = expect_err(client.send(get(&url)), "refused connection");
+    let request = request(Method::GET, &format!("http://{dead}{fault}"), &[], b"");
+    let error = expect_err(client.send(request), "refused connection");
     assert_eq!(error.kind(), TransportErrorKind::Connect, "{error:?}");
     // The cause in the stack's words: "connection refused" where the stack keeps the OS error
     // (reqwest, ureq), curl's "Could not connect to server" where it does not (isahc).
@@ -424,7 +451,7 @@ pub fn refused_is_connect<M: Mode>() {
         cause.is_some_and(|cause| cause == "connection refused" || cause.contains("connect")),
         "{message:?}"
     );
-    assert_says_where_not_the_query(&error, &dead.to_string(), "refused connection");
+    assert_says_where_not_the_query(&error, &dead.to_string(), &fault, "refused connection");
     assert!(
         error.source().is_some(),
         "the underlying error is kept: {error:?}"
@@ -441,10 +468,10 @@ fn failure_then_recovery<M: Mode>(behavior: Behavior, what: &str) {
     let server = TestServer::start(Behavior::ok("warm"));
     // Warm the pool first, so the failure happens on a fresh connection as well as could on a
     // pooled one.
-    expect_ok(client.send(get(&server.url("/warm"))), "warm-up");
+    expect_ok(client.send(get(&server, "/warm")), "warm-up");
     server.set_behavior(behavior);
     let start = Instant::now();
-    let error = expect_err(client.send(get(&server.url("/fail"))), what);
+    let error = expect_err(client.send(get(&server, "/fail")), what);
     assert!(
         start.elapsed() < Duration::from_secs(4),
         "{what}: the failure took {:?}",
@@ -484,14 +511,21 @@ pub fn tracing_records_path_not_query<M: Mode>(crate_name: &str) {
         &[("x-response-secret", "RESPONSEHEADERVALUE")],
         "{}",
     ));
-    let target = "/apps/42/events?auth_key=KEYVALUE&auth_signature=SIGNATUREVALUE";
+    let target = signed_target("POST", "/apps/42/events", &[], b"BODYVALUE");
+    let signature = query_value(&target, "auth_signature");
+    let body_md5 = query_value(&target, "body_md5");
     let headers = [
         ("authorization", "Bearer AUTHVALUE"),
         ("x-request-secret", "REQUESTHEADERVALUE"),
     ];
     let prefix = crate_name.replace('-', "_");
     let (outcome, lines) = crate::trace_capture::capture(&prefix, || {
-        client.send(request(Method::POST, &server.url(target), &headers, b"BODYVALUE"))
+        client.send(request(
+            Method::POST,
+            &server.url(&target),
+            &headers,
+            b"BODYVALUE",
+        ))
     });
     let response = expect_ok(outcome, "traced call");
     assert_eq!(response.status(), 202);
@@ -511,9 +545,11 @@ pub fn tracing_records_path_not_query<M: Mode>(crate_name: &str) {
         );
     }
     for secret in [
-        "KEYVALUE",
-        "SIGNATUREVALUE",
+        KEY,
+        signature,
+        body_md5,
         "auth_signature",
+        "auth_key",
         "AUTHVALUE",
         "REQUESTHEADERVALUE",
         "RESPONSEHEADERVALUE",
@@ -525,8 +561,8 @@ pub fn tracing_records_path_not_query<M: Mode>(crate_name: &str) {
 
     // A failure is traced too, with its kind.
     server.set_behavior(Behavior::Malformed);
-    let (outcome, lines) =
-        crate::trace_capture::capture(&prefix, || client.send(get(&server.url("/fail?q=SECRET"))));
+    let failing = signed(Method::GET, server.addr(), "/fail", &[("q", "SECRET")], &[], b"");
+    let (outcome, lines) = crate::trace_capture::capture(&prefix, || client.send(failing));
     expect_err(outcome, "traced failure");
     let text = lines.join("\n");
     assert!(text.contains("/fail"), "{text}");
@@ -564,13 +600,27 @@ fn peak_memory(reset: bool) -> u64 {
     kib * 1024
 }
 
-/// A request target that carries a signed query, as the API's requests do.
-const SIGNED_FAULT: &str = "/fault?auth_key=KEYVALUE&auth_timestamp=1&auth_version=1.0\
-                            &body_md5=MD5VALUE&auth_signature=SIGNATUREVALUE";
+/// The MD5 of the empty body, which a GET may carry as `body_md5` (PROTOCOL §5).
+const EMPTY_BODY_MD5: &str = "d41d8cd98f00b204e9800998ecf8427e";
+
+/// A signed `GET /fault` for the test app, carrying every signed parameter the API's requests
+/// may (`body_md5` too).
+fn fault_target() -> String {
+    signed_target("GET", "/fault", &[("body_md5", EMPTY_BODY_MD5)], b"")
+}
+
+/// The value of `key` in `target`'s query, as sent.
+fn query_value<'a>(target: &'a str, key: &str) -> &'a str {
+    let query = target.split_once('?').map_or("", |(_, query)| query);
+    query
+        .split('&')
+        .find_map(|pair| pair.strip_prefix(key)?.strip_prefix('='))
+        .unwrap_or_else(|| panic!("no {key} in {target}"))
+}
 
 /// The error's message names the server and the request (method and path), and nothing in the
-/// error — message, `Debug`, any error in its source chain — holds the signed query.
-fn assert_says_where_not_the_query(error: &TransportError, authority: &str, what: &str) {
+/// error — message, `Debug`, any error in its source chain — holds the signed query of `target`.
+fn assert_says_where_not_the_query(error: &TransportError, authority: &str, target: &str, what: &str) {
     let message = error.to_string();
     assert!(
         message.contains(authority),
@@ -594,9 +644,9 @@ fn assert_says_where_not_the_query(error: &TransportError, authority: &str, what
             "auth_key=",
             "body_md5=",
             "auth_signature=",
-            "KEYVALUE",
-            "MD5VALUE",
-            "SIGNATUREVALUE",
+            KEY,
+            EMPTY_BODY_MD5,
+            query_value(target, "auth_signature"),
         ] {
             assert!(!text.contains(signed), "{what}: {signed:?} in {text:?}");
         }
@@ -609,15 +659,19 @@ fn assert_fault<M: Mode>(behavior: Behavior, kind: TransportErrorKind, what: &st
     let options = fault_options();
     let client = M::build(&options);
     let server = TestServer::start(Behavior::ok("warm"));
-    expect_ok(client.send(get(&server.url("/warm"))), "warm-up");
+    expect_ok(client.send(get(&server, "/warm")), "warm-up");
     server.set_behavior(behavior);
+    let fault = fault_target();
     #[cfg(target_os = "linux")]
     let before = peak_memory(true);
     let start = Instant::now();
-    let error = expect_err(client.send(get(&server.url(SIGNED_FAULT))), what);
+    let error = expect_err(
+        client.send(request(Method::GET, &server.url(&fault), &[], b"")),
+        what,
+    );
     let elapsed = start.elapsed();
     assert_eq!(error.kind(), kind, "{what}: {error:?}");
-    assert_says_where_not_the_query(&error, &server.addr().to_string(), what);
+    assert_says_where_not_the_query(&error, &server.addr().to_string(), &fault, what);
     assert!(
         elapsed <= options.timeout + Duration::from_secs(1),
         "{what}: the call took {elapsed:?}, more than the {:?} deadline plus 1 s",
@@ -724,7 +778,7 @@ pub fn redirects_are_not_followed<M: Mode>() {
     let client = M::build(&Options::default());
     let server = TestServer::start(Behavior::respond(307, &[("location", "/target")], ""));
     let response = expect_ok(
-        client.send(request(Method::POST, &server.url("/start"), &[], b"x")),
+        client.send(signed(Method::POST, server.addr(), "/start", &[], &[], b"x")),
         "redirect",
     );
     assert_eq!(response.status(), 307);
@@ -738,8 +792,8 @@ pub fn clones_share_one_pool<M: Mode>() {
     let server = TestServer::start(Behavior::ok("shared"));
     for _ in 0..10 {
         let clone = client.clone();
-        let url = server.url("/clone");
-        let outcome = std::thread::spawn(move || clone.send(get(&url)))
+        let request = get(&server, "/clone");
+        let outcome = std::thread::spawn(move || clone.send(request))
             .join()
             .expect("the sending thread");
         assert_eq!(expect_ok(outcome, "clone").body(), b"shared");
@@ -754,17 +808,21 @@ pub fn concurrent_requests_all_complete<M: Mode>() {
     let threads: Vec<_> = (0..8)
         .map(|i| {
             let client = client.clone();
-            let url = server.url(&format!("/c/{i}"));
-            std::thread::spawn(move || client.send(get(&url)))
+            let request = get(&server, &format!("/c/{i}"));
+            std::thread::spawn(move || client.send(request))
         })
         .collect();
     for thread in threads {
         let outcome = thread.join().expect("the sending thread");
         assert_eq!(expect_ok(outcome, "concurrent").body(), b"concurrent");
     }
-    let mut targets: Vec<_> = server.requests().into_iter().map(|r| r.target).collect();
-    targets.sort();
-    assert_eq!(targets, (0..8).map(|i| format!("/c/{i}")).collect::<Vec<_>>());
+    let mut paths: Vec<String> = server
+        .requests()
+        .into_iter()
+        .map(|r| r.target.split('?').next().unwrap_or_default().to_owned())
+        .collect();
+    paths.sort();
+    assert_eq!(paths, (0..8).map(|i| format!("/c/{i}")).collect::<Vec<_>>());
 }
 
 /// A client the user configured (with [`USER_AGENT`] and no redirects) keeps its configuration
@@ -772,12 +830,12 @@ pub fn concurrent_requests_all_complete<M: Mode>() {
 /// of 3 bytes.
 pub fn user_client_keeps_its_configuration<M: Mode>(client: M, capped: M) {
     let server = TestServer::start(Behavior::respond(302, &[("location", "/elsewhere")], "moved"));
-    let response = expect_ok(client.send(get(&server.url("/u"))), "user client");
+    let response = expect_ok(client.send(get(&server, "/u")), "user client");
     assert_eq!(response.status(), 302);
     assert_eq!(response.body(), b"moved");
     let received = server.last_request().expect("a request arrived");
     assert_eq!(received.header("user-agent"), Some(USER_AGENT));
-    let error = expect_err(capped.send(get(&server.url("/u"))), "capped user client");
+    let error = expect_err(capped.send(get(&server, "/u")), "capped user client");
     assert_eq!(error.kind(), TransportErrorKind::BodyTooLarge);
 }
 
@@ -789,7 +847,7 @@ pub fn plugs_into_the_core_client<M: Mode>() {
         &[("content-type", "application/json")],
         "{}",
     ));
-    let trigger = M::core_trigger(&format!("http://key:secret@{}/apps/1", server.addr()));
+    let trigger = M::core_trigger(&server.pusher_url());
     trigger().expect("the trigger is accepted");
     let request = server.last_request().expect("a request arrived");
     assert_eq!(request.method, "POST");
@@ -799,11 +857,36 @@ pub fn plugs_into_the_core_client<M: Mode>() {
         request.target
     );
     assert!(request.target.contains("auth_signature="), "{}", request.target);
-    assert!(String::from_utf8_lossy(&request.body).contains("my-event"));
+    assert_eq!(
+        String::from_utf8_lossy(&request.body),
+        r#"{"name":"my-event","channels":["my-channel"],"data":"\"hello\""}"#
+    );
 
     server.set_behavior(Behavior::respond(401, &[], "invalid signature"));
     let error = trigger().expect_err("a refused trigger is an error");
     assert_eq!(error.status(), Some(http::StatusCode::UNAUTHORIZED), "{error:?}");
+}
+
+/// A trigger from the core's client configured with another secret reaches the server through the
+/// adapter, and the server refuses it: the oracle names the wrong signature, and the caller gets
+/// the 401 as the core's error.
+pub fn a_wrong_signature_is_refused<M: Mode>() {
+    let server = TestServer::start(Behavior::respond(
+        200,
+        &[("content-type", "application/json")],
+        "{}",
+    ));
+    let forged = server.pusher_url().replace(SECRET, "not-the-secret");
+    assert_ne!(forged, server.pusher_url());
+    let error = M::core_trigger(&forged)().expect_err("a trigger under another secret is refused");
+    assert_eq!(error.status(), Some(http::StatusCode::UNAUTHORIZED), "{error:?}");
+    let refusals = server.take_refusals();
+    assert_eq!(refusals.len(), 1, "{refusals:?}");
+    assert!(refusals[0].target.starts_with("/apps/1/events?"), "{refusals:?}");
+    assert!(
+        matches!(refusals[0].refusal, Refusal::SignatureMismatch { .. }),
+        "{refusals:?}"
+    );
 }
 
 /// Compiles only for a client type that is cheap to share: `Clone + Send + Sync + Debug`.
@@ -960,6 +1043,11 @@ macro_rules! adapter_contract {
         #[test]
         fn plugs_into_the_core_client() {
             $crate::adapter_contract::plugs_into_the_core_client::<$mode>();
+        }
+
+        #[test]
+        fn a_wrong_signature_is_refused() {
+            $crate::adapter_contract::a_wrong_signature_is_refused::<$mode>();
         }
 
         #[test]

@@ -5,13 +5,44 @@
 //! [`connections`](TestServer::connections) to see whether a client reuses them. What the server
 //! does with each request is its current [`Behavior`], which a test can change between calls.
 //! Dropping the server stops it: every thread notices within [`POLL`] and exits.
+//!
+//! # Every request is signed, or the test fails
+//!
+//! The server checks the signature of every request it receives (PROTOCOL §2) for its app — the
+//! test app ([`KEY`], [`SECRET`]) unless started with [`TestServer::start_for`] — with
+//! [`pusher_emulator::oracle`], a checker written from the protocol apart from pusher-core's
+//! signing. A request that fails is recorded, said on stderr, and answered `401` with the reason
+//! instead of the behaviour; and dropping the server then panics, naming every refused request,
+//! unless the test took the refusals with [`TestServer::take_refusals`] to assert on them. A
+//! request that [`Behavior::Reset`] leaves unread is checked too, from what the socket holds.
+//!
+//! [`signed_target`] signs a request for the test app with pusher-core's signer, as the library
+//! signs its own; [`TestServer::signed_url`] does it for the server's app.
 
 use std::io::{self, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::thread;
-use std::time::Duration;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use pusher_core::signing::{SigningInput, sign_request};
+use pusher_emulator::oracle::{self, Refusal};
+
+/// The test app's id, in the path of the API's requests (`/apps/1/...`).
+pub const APP_ID: &str = "1";
+
+/// The test app's key: every request to a [`TestServer`] started with [`TestServer::start`]
+/// carries it as `auth_key`.
+pub const KEY: &str = "test-app-key";
+
+/// The test app's secret: every request to a [`TestServer`] started with [`TestServer::start`]
+/// is signed with it.
+pub const SECRET: &str = "test-app-secret";
+
+/// How long the server waits for a whole request to arrive before it resets the connection
+/// ([`Behavior::Reset`]), so that it can check the request first.
+const RESET_PEEK: Duration = Duration::from_secs(2);
 
 /// How often blocked server threads wake up to check whether the server was dropped.
 pub const POLL: Duration = Duration::from_millis(50);
@@ -134,10 +165,61 @@ impl RecordedRequest {
     }
 }
 
+/// A request the server refused: not signed for its app.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refused {
+    /// The method, as sent.
+    pub method: String,
+    /// The request target as sent: path and query.
+    pub target: String,
+    /// What was wrong, as the oracle says it.
+    pub refusal: Refusal,
+}
+
+/// The path and query of a request for `path` (unencoded, with no character a path must
+/// encode) with the call's own `params`, signed at the current time for the app `key` and
+/// `secret` by pusher-core's signer.
+pub fn signed_target_for(
+    key: &str,
+    secret: &str,
+    method: &str,
+    path: &str,
+    params: &[(&str, &str)],
+    body: &[u8],
+) -> String {
+    let signed = sign_request(
+        key,
+        secret,
+        &SigningInput {
+            method,
+            path,
+            params,
+            body,
+            timestamp: now(),
+        },
+    );
+    format!("{path}?{}", signed.to_query_string())
+}
+
+/// [`signed_target_for`] the test app ([`KEY`], [`SECRET`]).
+pub fn signed_target(method: &str, path: &str, params: &[(&str, &str)], body: &[u8]) -> String {
+    signed_target_for(KEY, SECRET, method, path, params, body)
+}
+
+fn now() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or_default()
+}
+
 #[derive(Debug)]
 struct Shared {
     behavior: Mutex<Behavior>,
+    key: String,
+    secret: String,
     requests: Mutex<Vec<RecordedRequest>>,
+    refused: Mutex<Vec<Refused>>,
     connections: AtomicUsize,
     streamed: AtomicU64,
     shutdown: AtomicBool,
@@ -146,6 +228,35 @@ struct Shared {
 impl Shared {
     fn stopped(&self) -> bool {
         self.shutdown.load(Ordering::SeqCst)
+    }
+
+    /// Checks `request`'s signature for the server's app: the refusal, recorded, when it fails.
+    fn check(&self, request: &RecordedRequest) -> Option<Refusal> {
+        let (path, query) = match request.target.split_once('?') {
+            Some((path, query)) => (path, Some(query)),
+            None => (request.target.as_str(), None),
+        };
+        let app = oracle::App {
+            key: &self.key,
+            secret: &self.secret,
+        };
+        let checked = oracle::RestRequest {
+            method: &request.method,
+            path,
+            query,
+            body: &request.body,
+        };
+        let refusal = oracle::check_request(app, &checked, now()).err()?;
+        eprintln!(
+            "pusher-test-support: REFUSED {} {}: {refusal}",
+            request.method, request.target
+        );
+        lock(&self.refused).push(Refused {
+            method: request.method.clone(),
+            target: request.target.clone(),
+            refusal: refusal.clone(),
+        });
+        Some(refusal)
     }
 }
 
@@ -161,13 +272,23 @@ pub struct TestServer {
 }
 
 impl TestServer {
-    /// Starts a server on `127.0.0.1:0` with `behavior`.
+    /// Starts a server on `127.0.0.1:0` with `behavior`, for the test app: every request must be
+    /// signed with [`KEY`] and [`SECRET`].
     pub fn start(behavior: Behavior) -> Self {
+        Self::start_for(behavior, KEY, SECRET)
+    }
+
+    /// Starts a server on `127.0.0.1:0` with `behavior`, for the app `key` and `secret`: every
+    /// request must be signed with them.
+    pub fn start_for(behavior: Behavior, key: &str, secret: &str) -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
         let addr = listener.local_addr().expect("local address");
         let shared = Arc::new(Shared {
             behavior: Mutex::new(behavior),
+            key: key.to_owned(),
+            secret: secret.to_owned(),
             requests: Mutex::new(Vec::new()),
+            refused: Mutex::new(Vec::new()),
             connections: AtomicUsize::new(0),
             streamed: AtomicU64::new(0),
             shutdown: AtomicBool::new(false),
@@ -199,6 +320,26 @@ impl TestServer {
         format!("http://{}{}", self.addr, path_and_query)
     }
 
+    /// `http://127.0.0.1:PORT` followed by [`signed_target_for`] this server's app.
+    pub fn signed_url(&self, method: &str, path: &str, params: &[(&str, &str)], body: &[u8]) -> String {
+        let target = signed_target_for(&self.shared.key, &self.shared.secret, method, path, params, body);
+        self.url(&target)
+    }
+
+    /// The `PUSHER_URL` of this server's app: `http://KEY:SECRET@127.0.0.1:PORT/apps/1`.
+    pub fn pusher_url(&self) -> String {
+        format!(
+            "http://{}:{}@{}/apps/{APP_ID}",
+            self.shared.key, self.shared.secret, self.addr
+        )
+    }
+
+    /// The requests refused so far for their signature, taken: a test that sends one on purpose
+    /// takes it, and asserts on it, so that dropping the server does not fail the test.
+    pub fn take_refusals(&self) -> Vec<Refused> {
+        std::mem::take(&mut *lock(&self.shared.refused))
+    }
+
     /// Changes what the server does with the next requests.
     pub fn set_behavior(&self, behavior: Behavior) {
         *lock(&self.shared.behavior) = behavior;
@@ -226,10 +367,25 @@ impl TestServer {
 }
 
 impl Drop for TestServer {
+    /// Stops the server, then fails the test if a request was refused for its signature and the
+    /// test did not take the refusal.
     fn drop(&mut self) {
         self.shared.shutdown.store(true, Ordering::SeqCst);
         // Wake the accept loop so that it sees the flag.
         let _ = TcpStream::connect_timeout(&self.addr, Duration::from_secs(1));
+        let refused = self.take_refusals();
+        if !refused.is_empty() && !thread::panicking() {
+            let list: Vec<String> = refused
+                .iter()
+                .map(|r| format!("  {} {}: {}", r.method, r.target, r.refusal))
+                .collect();
+            panic!(
+                "the test server refused {} request(s) not signed for its app (key {:?}):\n{}",
+                refused.len(),
+                self.shared.key,
+                list.join("\n")
+            );
+        }
     }
 }
 
@@ -314,24 +470,7 @@ impl Conn<'_> {
 
     fn read_request(&mut self) -> io::Result<RecordedRequest> {
         let head = self.take_until(b"\r\n\r\n", MAX_HEAD)?;
-        let head = String::from_utf8(head).map_err(io::Error::other)?;
-        let mut lines = head.split("\r\n");
-        let request_line = lines.next().unwrap_or_default();
-        let mut parts = request_line.splitn(3, ' ');
-        let method = parts.next().unwrap_or_default().to_owned();
-        let target = parts.next().unwrap_or_default().to_owned();
-        let version = parts.next().unwrap_or_default().to_owned();
-        let headers: Vec<(String, String)> = lines
-            .filter_map(|line| line.split_once(':'))
-            .map(|(n, v)| (n.to_owned(), v.trim().to_owned()))
-            .collect();
-        let mut request = RecordedRequest {
-            method,
-            target,
-            version,
-            headers,
-            body: Vec::new(),
-        };
+        let mut request = parse_head(head)?;
         if request
             .header("expect")
             .is_some_and(|v| v.eq_ignore_ascii_case("100-continue"))
@@ -362,6 +501,38 @@ impl Conn<'_> {
             request.body = self.take_exact(length)?;
         }
         Ok(request)
+    }
+
+    /// The next request as the socket holds it, left unread: its head, and its body when
+    /// `content-length` announces one. Waits up to [`RESET_PEEK`] for all of it to arrive; `None`
+    /// when it does not, or the client leaves.
+    fn peek_request(&mut self) -> io::Result<Option<RecordedRequest>> {
+        let deadline = std::time::Instant::now() + RESET_PEEK;
+        let mut window = vec![0u8; MAX_HEAD];
+        loop {
+            if self.shared.stopped() || std::time::Instant::now() > deadline {
+                return Ok(None);
+            }
+            let n = match self.stream.peek(&mut window) {
+                Ok(0) => return Ok(None),
+                Ok(n) => n,
+                Err(e) if is_wait(&e) => continue,
+                Err(e) => return Err(e),
+            };
+            let held: Vec<u8> = self.buf.iter().chain(&window[..n]).copied().collect();
+            if let Some(end) = held.windows(4).position(|w| w == b"\r\n\r\n") {
+                let mut request = parse_head(held[..end].to_vec())?;
+                let length: usize = request
+                    .header("content-length")
+                    .and_then(|v| v.parse().ok())
+                    .unwrap_or(0);
+                if let Some(body) = held.get(end + 4..end + 4 + length) {
+                    request.body = body.to_vec();
+                    return Ok(Some(request));
+                }
+            }
+            thread::sleep(Duration::from_millis(5));
+        }
     }
 
     /// Writes all of `data`, waiting out a slow reader unless the server stops.
@@ -422,6 +593,29 @@ impl Conn<'_> {
     }
 }
 
+/// A request head (request line and header lines, without the blank line) as a request with no
+/// body yet.
+fn parse_head(head: Vec<u8>) -> io::Result<RecordedRequest> {
+    let head = String::from_utf8(head).map_err(io::Error::other)?;
+    let mut lines = head.split("\r\n");
+    let request_line = lines.next().unwrap_or_default();
+    let mut parts = request_line.splitn(3, ' ');
+    let method = parts.next().unwrap_or_default().to_owned();
+    let target = parts.next().unwrap_or_default().to_owned();
+    let version = parts.next().unwrap_or_default().to_owned();
+    let headers: Vec<(String, String)> = lines
+        .filter_map(|line| line.split_once(':'))
+        .map(|(n, v)| (n.to_owned(), v.trim().to_owned()))
+        .collect();
+    Ok(RecordedRequest {
+        method,
+        target,
+        version,
+        headers,
+        body: Vec::new(),
+    })
+}
+
 /// One chunk of a chunked body: `len` bytes of `x`, framed.
 fn chunk(len: usize) -> Vec<u8> {
     let mut chunk = format!("{len:x}\r\n").into_bytes();
@@ -476,7 +670,17 @@ fn serve(stream: TcpStream, shared: &Shared) -> io::Result<()> {
         }
         let behavior = lock(&shared.behavior).clone();
         if behavior == Behavior::Reset {
-            // The request stays unread in the socket: closing now makes the kernel send RST.
+            // The request stays unread in the socket, only peeked at to check it: closing now
+            // makes the kernel send RST.
+            match conn.peek_request()? {
+                Some(request) => {
+                    shared.check(&request);
+                }
+                None => eprintln!(
+                    "pusher-test-support: a request for Behavior::Reset did not arrive whole \
+                     within {RESET_PEEK:?}: not checked"
+                ),
+            }
             let _ = conn.write(b"HTTP/1.1 200 OK\r\ncontent-length: 1000\r\n\r\npart");
             return Ok(());
         }
@@ -485,7 +689,20 @@ fn serve(stream: TcpStream, shared: &Shared) -> io::Result<()> {
         let close = request
             .header("connection")
             .is_some_and(|v| v.eq_ignore_ascii_case("close"));
+        let refusal = shared.check(&request);
         lock(&shared.requests).push(request);
+        if let Some(refusal) = refusal {
+            let refused = CannedResponse {
+                status: 401,
+                headers: vec![("content-type".to_owned(), "text/plain".to_owned())],
+                body: format!("refused by the test server: {refusal}\n").into_bytes(),
+            };
+            conn.write(&response_bytes(&refused, head_only, close))?;
+            if close {
+                return Ok(());
+            }
+            continue;
+        }
         match behavior {
             Behavior::Respond(response) => {
                 conn.write(&response_bytes(&response, head_only, close))?;
@@ -569,12 +786,26 @@ mod tests {
         out
     }
 
+    /// A signed `GET path` for the test app, with `extra` header lines.
+    fn signed_get(path: &str, extra: &str) -> Vec<u8> {
+        format!(
+            "GET {} HTTP/1.1\r\n{extra}\r\n",
+            signed_target("GET", path, &[], b"")
+        )
+        .into_bytes()
+    }
+
     #[test]
     fn answers_and_records_a_request() {
         let server = TestServer::start(Behavior::respond(404, &[("x-a", "1"), ("x-a", "2")], "gone"));
+        let target = signed_target("POST", "/p", &[("q", "1")], b"abc");
         let out = exchange(
             &server,
-            b"POST /p?q=1 HTTP/1.1\r\nHost: x\r\nX-Custom: v\r\ncontent-length: 3\r\nconnection: close\r\n\r\nabc",
+            format!(
+                "POST {target} HTTP/1.1\r\nHost: x\r\nX-Custom: v\r\ncontent-length: 3\r\n\
+                 connection: close\r\n\r\nabc"
+            )
+            .as_bytes(),
         );
         let text = String::from_utf8(out).unwrap();
         assert!(text.starts_with("HTTP/1.1 404 Not Found\r\n"), "{text}");
@@ -583,7 +814,8 @@ mod tests {
         assert!(text.ends_with("\r\n\r\ngone"), "{text}");
         let request = server.last_request().unwrap();
         assert_eq!(request.method, "POST");
-        assert_eq!(request.target, "/p?q=1");
+        assert_eq!(request.target, target);
+        assert!(request.target.starts_with("/p?"), "{target}");
         assert_eq!(request.version, "HTTP/1.1");
         assert_eq!(request.header("x-custom"), Some("v"));
         assert_eq!(request.body, b"abc");
@@ -595,9 +827,16 @@ mod tests {
         let server = TestServer::start(Behavior::ok("ok"));
         let mut stream = TcpStream::connect(server.addr()).unwrap();
         stream.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+        let target = signed_target("PUT", "/", &[], b"abcde");
         for _ in 0..3 {
             stream
-                .write_all(b"PUT / HTTP/1.1\r\ntransfer-encoding: chunked\r\n\r\n3\r\nabc\r\n2;x=y\r\nde\r\n0\r\n\r\n")
+                .write_all(
+                    format!(
+                        "PUT {target} HTTP/1.1\r\ntransfer-encoding: chunked\r\n\r\n\
+                         3\r\nabc\r\n2;x=y\r\nde\r\n0\r\n\r\n"
+                    )
+                    .as_bytes(),
+                )
                 .unwrap();
             let mut buf = [0u8; 1024];
             let n = stream.read(&mut buf).unwrap();
@@ -612,9 +851,14 @@ mod tests {
     #[test]
     fn answers_expect_continue() {
         let server = TestServer::start(Behavior::ok("ok"));
+        let target = signed_target("POST", "/", &[], b"hi");
         let out = exchange(
             &server,
-            b"POST / HTTP/1.1\r\nexpect: 100-continue\r\ncontent-length: 2\r\nconnection: close\r\n\r\nhi",
+            format!(
+                "POST {target} HTTP/1.1\r\nexpect: 100-continue\r\ncontent-length: 2\r\n\
+                 connection: close\r\n\r\nhi"
+            )
+            .as_bytes(),
         );
         assert!(out.starts_with(b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\n"));
         assert_eq!(server.last_request().unwrap().body, b"hi");
@@ -623,10 +867,10 @@ mod tests {
     #[test]
     fn closes_mid_response_and_speaks_garbage() {
         let server = TestServer::start(Behavior::CloseMidResponse);
-        let out = exchange(&server, b"GET / HTTP/1.1\r\n\r\n");
+        let out = exchange(&server, &signed_get("/", ""));
         assert!(out.ends_with(b"only a few bytes"));
         server.set_behavior(Behavior::Malformed);
-        let out = exchange(&server, b"GET / HTTP/1.1\r\n\r\n");
+        let out = exchange(&server, &signed_get("/", ""));
         assert!(out.starts_with(b"this is not HTTP"));
     }
 
@@ -635,7 +879,7 @@ mod tests {
         let server = TestServer::start(Behavior::Reset);
         let mut stream = TcpStream::connect(server.addr()).unwrap();
         stream.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
-        stream.write_all(b"GET / HTTP/1.1\r\n\r\n").unwrap();
+        stream.write_all(&signed_get("/", "")).unwrap();
         let mut out = Vec::new();
         let error = loop {
             let mut buf = [0u8; 1024];
@@ -647,6 +891,7 @@ mod tests {
         };
         assert_eq!(error.kind(), io::ErrorKind::ConnectionReset, "{error}");
         assert!(server.requests().is_empty());
+        assert_eq!(server.take_refusals(), []);
     }
 
     #[test]
@@ -654,7 +899,7 @@ mod tests {
         let server = TestServer::start(Behavior::Hang);
         let mut stream = TcpStream::connect(server.addr()).unwrap();
         stream.set_read_timeout(Some(Duration::from_millis(300))).unwrap();
-        stream.write_all(b"GET / HTTP/1.1\r\n\r\n").unwrap();
+        stream.write_all(&signed_get("/", "")).unwrap();
         let mut buf = [0u8; 16];
         let error = stream.read(&mut buf).unwrap_err();
         assert!(is_wait(&error), "{error}");
@@ -666,7 +911,7 @@ mod tests {
         for behavior in [Behavior::EndlessChunked, Behavior::HugeContentLength] {
             let server = TestServer::start(behavior);
             let mut stream = TcpStream::connect(server.addr()).unwrap();
-            stream.write_all(b"GET / HTTP/1.1\r\n\r\n").unwrap();
+            stream.write_all(&signed_get("/", "")).unwrap();
             let mut buf = vec![0u8; 1 << 20];
             stream.read_exact(&mut buf).unwrap();
             assert!(buf.starts_with(b"HTTP/1.1 200 OK\r\n"));
@@ -679,5 +924,75 @@ mod tests {
     fn dead_address_refuses() {
         let error = TcpStream::connect(dead_address()).unwrap_err();
         assert_eq!(error.kind(), io::ErrorKind::ConnectionRefused);
+    }
+
+    /// A request signed with another secret, or changed after signing, is answered 401 instead
+    /// of the behaviour, and recorded with the oracle's reason.
+    #[test]
+    fn refuses_a_request_not_signed_for_its_app() {
+        let server = TestServer::start(Behavior::ok("ok"));
+        let forged = signed_target_for(KEY, "not-the-secret", "GET", "/apps/1/channels", &[], b"");
+        let tampered = signed_target("GET", "/apps/1/channels", &[("info", "user_count")], b"")
+            .replace("info=user_count", "info=subscription_count");
+        let other_key = signed_target_for("other-key", SECRET, "GET", "/apps/1/channels", &[], b"");
+        for target in [&forged, &tampered, &other_key] {
+            let out = exchange(
+                &server,
+                format!("GET {target} HTTP/1.1\r\nconnection: close\r\n\r\n").as_bytes(),
+            );
+            let text = String::from_utf8(out).unwrap();
+            assert!(text.starts_with("HTTP/1.1 401 Unauthorized\r\n"), "{text}");
+            assert!(text.contains("refused by the test server: "), "{text}");
+        }
+        let refusals = server.take_refusals();
+        assert_eq!(refusals.len(), 3, "{refusals:?}");
+        assert_eq!(refusals[0].target, forged);
+        assert!(
+            matches!(refusals[0].refusal, Refusal::SignatureMismatch { .. }),
+            "{refusals:?}"
+        );
+        assert!(
+            matches!(refusals[1].refusal, Refusal::SignatureMismatch { .. }),
+            "{refusals:?}"
+        );
+        assert_eq!(
+            refusals[2].refusal,
+            Refusal::UnknownKey {
+                given: "other-key".to_owned()
+            }
+        );
+        assert_eq!(server.requests().len(), 3, "refused requests are recorded too");
+        assert_eq!(server.take_refusals(), [], "taken once");
+    }
+
+    /// A request the server resets without reading is checked from what the socket holds.
+    #[test]
+    fn checks_a_request_it_resets() {
+        let server = TestServer::start(Behavior::Reset);
+        let mut stream = TcpStream::connect(server.addr()).unwrap();
+        stream.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+        stream.write_all(b"GET /unsigned HTTP/1.1\r\n\r\n").unwrap();
+        let _ = stream.read_to_end(&mut Vec::new());
+        let refusals = server.take_refusals();
+        assert_eq!(
+            refusals,
+            [Refused {
+                method: "GET".to_owned(),
+                target: "/unsigned".to_owned(),
+                refusal: Refusal::MissingParam { name: "auth_key" },
+            }]
+        );
+    }
+
+    /// Dropping a server that refused a request the test did not take fails the test.
+    #[test]
+    #[should_panic(expected = "the test server refused 1 request(s) not signed for its app")]
+    fn a_refusal_left_untaken_fails_the_test() {
+        let server = TestServer::start(Behavior::ok("ok"));
+        let out = exchange(
+            &server,
+            b"GET /apps/1/channels HTTP/1.1\r\nconnection: close\r\n\r\n",
+        );
+        assert!(out.starts_with(b"HTTP/1.1 401 "));
     }
 }

@@ -99,11 +99,12 @@ async fn users_are_signed_in_as_themselves() {
     assert_eq!(call(&app, anonymous).await.0, StatusCode::UNAUTHORIZED);
 }
 
-/// A webhook as `emulator` would send it, signed with `secret`.
+/// A webhook as `emulator` would send it, signed with `secret` by the emulator's oracle (not by
+/// the library the app verifies it with).
 fn webhook(emulator: &Emulator, secret: &str, events: Value) -> Request<Body> {
     let now_ms = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_millis();
     let body = json!({"time_ms": now_ms, "events": events}).to_string();
-    let signature = pusher::signing::hmac_sha256_hex(secret.as_bytes(), body.as_bytes());
+    let signature = pusher_emulator::oracle::webhook_signature(secret, body.as_bytes());
     Request::post(WEBHOOK_PATH)
         .header("x-pusher-key", emulator.key())
         .header("x-pusher-signature", signature)

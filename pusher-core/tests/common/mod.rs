@@ -1,9 +1,15 @@
-//! Helpers shared by the integration tests.
+//! Helpers shared by the integration tests: each checks what the library made with the crypto
+//! crates directly, never through the library's own signing or encryption.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: a panic is a failure
+#![allow(dead_code)] // each test file uses some of them
 
 use std::collections::BTreeMap;
 
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD as BASE64;
+use crypto_secretbox::aead::{Aead, KeyInit as _};
+use crypto_secretbox::{Nonce, XSalsa20Poly1305};
 use hmac::{Hmac, KeyInit, Mac};
 use md5::{Digest, Md5};
 use sha2::Sha256;
@@ -47,11 +53,40 @@ pub(crate) fn verify_signature(request: &http::Request<Vec<u8>>, key: &str, secr
         .decode_utf8()
         .expect("utf-8 path");
     let to_sign = format!("{}\n{}\n{}", request.method(), path, joined.join("&"));
-    let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("any key length");
-    mac.update(to_sign.as_bytes());
     assert_eq!(
         signature,
-        hex::encode(mac.finalize().into_bytes()),
+        hmac_sha256_hex(secret, &to_sign),
         "signature of {to_sign:?}"
     );
+}
+
+/// Opens the envelope `{"nonce", "ciphertext"}` of an encrypted channel's data as PROTOCOL §9
+/// says: the key is SHA-256 of the channel name then the master key, the box XSalsa20-Poly1305.
+/// Returns the plaintext as text.
+pub(crate) fn open_envelope(channel: &str, master_key: &[u8; 32], envelope: &str) -> String {
+    let key: [u8; 32] = Sha256::new()
+        .chain_update(channel.as_bytes())
+        .chain_update(master_key)
+        .finalize()
+        .into();
+    let envelope: serde_json::Value = serde_json::from_str(envelope).expect("the envelope is JSON");
+    let field = |name: &str| {
+        BASE64
+            .decode(envelope[name].as_str().expect("a string field"))
+            .expect("base64")
+    };
+    let nonce = field("nonce");
+    assert_eq!(nonce.len(), 24, "the nonce of {envelope}");
+    let plaintext = XSalsa20Poly1305::new(&key.into())
+        .decrypt(Nonce::from_slice(&nonce), field("ciphertext").as_slice())
+        .expect("the envelope opens with the channel's key");
+    String::from_utf8(plaintext).expect("UTF-8 plaintext")
+}
+
+/// Lowercase hex HMAC-SHA256 of `message` under `secret`, with the `hmac` crate directly: never
+/// through the library's signing, which the tests check against it.
+pub(crate) fn hmac_sha256_hex(secret: &str, message: &str) -> String {
+    let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("any key length");
+    mac.update(message.as_bytes());
+    hex::encode(mac.finalize().into_bytes())
 }
