@@ -30,8 +30,9 @@ mod rustls {
 
     fn default() -> UreqClient {
         let client = UreqClient::new();
-        let provider = client.agent().config().tls_config().provider();
-        assert!(matches!(provider, TlsProvider::Rustls), "{provider:?}");
+        let tls = client.agent().config().tls_config();
+        assert!(matches!(tls.provider(), TlsProvider::Rustls), "{tls:?}");
+        assert!(matches!(tls.root_certs(), RootCerts::PlatformVerifier), "{tls:?}");
         client
     }
 
@@ -53,7 +54,7 @@ mod native_tls {
     fn default() -> UreqClient {
         let client = UreqClient::new();
         let tls = client.agent().config().tls_config();
-        assert!(matches!(tls.root_certs(), RootCerts::PlatformVerifier));
+        assert!(matches!(tls.root_certs(), RootCerts::PlatformVerifier), "{tls:?}");
         if cfg!(feature = "rustls") {
             let native = TlsConfig::builder()
                 .provider(TlsProvider::NativeTls)
