@@ -9,7 +9,10 @@
 //!   the adapter's documented way to wrap a client of the user's own, triggers (a `wss://`
 //!   subscriber receives the exact data) and queries the channel, through `pusher_core::Pusher`;
 //! - [`https_to_a_plain_http_port_is_a_connect_error`]: an `https://` URL for a server that speaks
-//!   plain HTTP fails with a `Connect` error that says the handshake failed and why.
+//!   plain HTTP fails with a `Connect` error that says the handshake failed and why;
+//! - [`platform_roots_are_trusted`] (the macro's `platform roots` arm): the adapter's default
+//!   client trusts the platform's roots, shown in a child process of the test binary whose
+//!   `SSL_CERT_FILE` names the CA.
 //!
 //! Each check drives the core's generic client in one [`TlsMode`]: blocking
 //! (`Pusher<Blocking<C>>`) or async (`Pusher<C>` on a Tokio runtime of its own).
