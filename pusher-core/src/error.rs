@@ -24,7 +24,7 @@ pub use crate::auth::AuthError;
 pub use crate::client::BuildError;
 pub use crate::config::ConfigError;
 pub use crate::encryption::DecryptError;
-pub use crate::http_client::{TransportError, TransportErrorKind};
+pub use crate::http_client::{TlsFailure, TransportError, TransportErrorKind};
 pub use crate::names::{ValidationError, ValueKind};
 pub use crate::response::{ResponseError, ResponseErrorKind};
 pub use crate::sources::RandomError;

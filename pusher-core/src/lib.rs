@@ -57,7 +57,8 @@ pub use client::{IntoBatchEvent, IntoChannels, PUSHER_URL_ENV, Pusher, PusherBui
 pub use config::{Config, ConfigBuilder, MasterKey, Scheme};
 pub use error::{
     AuthError, BuildError, ConfigError, DecryptError, Error, RandomError, RequestError, ResponseError,
-    ResponseErrorKind, TransportError, TransportErrorKind, ValidationError, ValueKind, WebhookError,
+    ResponseErrorKind, TlsFailure, TransportError, TransportErrorKind, ValidationError, ValueKind,
+    WebhookError,
 };
 pub use http_client::{
     AsyncHttpClient, Blocking, BuildHttpClient, HttpClient, HttpClientBuilder, HttpOptions,

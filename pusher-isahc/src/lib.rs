@@ -65,7 +65,9 @@
 //! `default-features = false` and the features:
 //!
 //! - `native-tls`: curl's OpenSSL backend, linked to the system OpenSSL through `openssl-sys`
-//!   (building needs the OpenSSL development files, e.g. `libssl-dev`, and `pkg-config`);
+//!   (building needs the OpenSSL development files, e.g. `libssl-dev`, and `pkg-config`), trusting
+//!   the platform's roots (the CA file and directory the `openssl-probe` crate finds, or those
+//!   `SSL_CERT_FILE` and `SSL_CERT_DIR` name when set);
 //! - `static-curl`: curl itself is built from the source bundled in `curl-sys` and linked statically,
 //!   so neither libcurl nor its development headers need to be installed, and every machine runs the
 //!   same curl. A C compiler is needed at build time.
@@ -77,8 +79,19 @@
 //!
 //! Failures are [`pusher_core::TransportError`]s with the isahc error as their source: `Timeout`
 //! when a timeout fired, `Connect` when no connection could be made (refused, DNS, TLS), `BodyTooLarge`
-//! over the cap, `Other` for anything else (reset, malformed HTTP). The mapping is in
-//! `src/error.rs`.
+//! over the cap, `Other` for anything else (reset, malformed HTTP).
+//!
+//! A failed TLS handshake also says why ([`TransportError::tls_failure`],
+//! [`TransportError::is_certificate_error`]), from curl's code, and the message says it first.
+//! isahc keeps curl's code but not curl's message, so a server that does not speak TLS is, to it,
+//! a handshake that failed:
+//!
+//! ```text
+//! connecting to 127.0.0.1:6001 failed: the server's certificate was not trusted: [60] SSL peer certificate or SSH remote key was not OK
+//! connecting to 127.0.0.1:6001 failed: the TLS handshake failed (if the server speaks plain HTTP on that port, the URL must be http://): [35] SSL connect error
+//! ```
+//!
+//! The mapping is in `src/error.rs`.
 //!
 //! # Bring your own client
 //!
@@ -86,6 +99,29 @@
 //! ...). Its settings are used as they are: keep isahc's default redirect policy (none) for 3xx to
 //! come back as responses, and disable `automatic_decompression` for bodies to arrive as sent. The
 //! body cap is the default; change it with [`IsahcClient::with_max_response_body`].
+//!
+//! A private or company CA, instead of the platform's roots:
+//!
+//! ```no_run
+//! use std::time::Duration;
+//!
+//! use pusher_isahc::{IsahcClient, isahc};
+//! use isahc::config::Configurable;
+//! use isahc::tls::{TlsConfig, TrustStore};
+//!
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let roots = TrustStore::builder()
+//!     .certificate_from_pem(std::fs::read("company-ca.pem")?)
+//!     .build();
+//! let client = IsahcClient::from(
+//!     isahc::HttpClient::builder()
+//!         .tls_config(TlsConfig::builder().trust_store(roots).build())
+//!         .timeout(Duration::from_secs(5))
+//!         .automatic_decompression(false)
+//!         .build()?,
+//! );
+//! # Ok(()) }
+//! ```
 //!
 //! # Features
 //!
@@ -97,6 +133,10 @@
 //!   below `DEBUG` (e.g. `isahc=info`) wherever request logs are kept.
 
 mod error;
+
+/// The isahc crate, to configure a client of your own (proxy, TLS roots) without a dependency of
+/// your own on it.
+pub use isahc;
 
 use futures_lite::AsyncReadExt;
 use isahc::config::{Configurable, ExpectContinue, RedirectPolicy};

@@ -50,8 +50,19 @@
 //!
 //! Failures are [`pusher_core::TransportError`]s with the reqwest error as their source:
 //! `Timeout` when a timeout fired, `Connect` when no connection could be made (refused, DNS, TLS
-//! handshake), `BodyTooLarge` over the cap, `Other` for anything else (reset, malformed HTTP). The
-//! mapping is in `src/error.rs`.
+//! handshake), `BodyTooLarge` over the cap, `Other` for anything else (reset, malformed HTTP).
+//!
+//! A failed TLS handshake also says why ([`TransportError::tls_failure`],
+//! [`TransportError::is_certificate_error`]), read from the TLS library's error in reqwest's source
+//! chain — rustls's, or OpenSSL's under `native-tls` on Linux and the BSDs (the macOS and Windows
+//! libraries' errors stay plain `Connect` errors) — and the message says it first:
+//!
+//! ```text
+//! connecting to 127.0.0.1:6001 failed: the server's certificate was not trusted: invalid peer certificate: UnknownIssuer
+//! connecting to 127.0.0.1:6001 failed: the TLS handshake failed: the server did not answer in TLS (if it speaks plain HTTP, the URL must be http://): received corrupt message of type InvalidContentType
+//! ```
+//!
+//! The mapping is in `src/error.rs`.
 //!
 //! # Bring your own client
 //!
@@ -60,11 +71,37 @@
 //! disable redirects on it (`redirect(reqwest::redirect::Policy::none())`) to keep every status a
 //! response. The body cap is the default; change it with [`ReqwestClient::with_max_response_body`].
 //!
+//! A private or company CA, on top of the platform's roots:
+//!
+//! ```no_run
+//! # #[cfg(any(feature = "rustls", feature = "native-tls"))]
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! use std::time::Duration;
+//!
+//! use pusher_reqwest::{ReqwestClient, reqwest};
+//!
+//! let ca = reqwest::Certificate::from_pem(&std::fs::read("company-ca.pem")?)?;
+//! let client = ReqwestClient::from(
+//!     reqwest::Client::builder()
+//!         .tls_certs_merge([ca])
+//!         .timeout(Duration::from_secs(5))
+//!         .redirect(reqwest::redirect::Policy::none())
+//!         .build()?,
+//! );
+//! # Ok(()) }
+//! # #[cfg(not(any(feature = "rustls", feature = "native-tls")))]
+//! # fn main() {}
+//! ```
+//!
 //! # Features
 //!
-//! - `rustls` (default): TLS through rustls, reqwest's `rustls` feature.
+//! - `rustls` (default): TLS through rustls, reqwest's `rustls` feature, trusting the platform's
+//!   roots through rustls-platform-verifier (the system's store on macOS, Windows and Android; on
+//!   Linux the system's CA files, or those `SSL_CERT_FILE` and `SSL_CERT_DIR` name when set).
 //! - `native-tls`: TLS through the platform library (OpenSSL on Linux), reqwest's `native-tls`
-//!   feature. To use it alone, turn off the default features. With both on, reqwest uses native-tls.
+//!   feature, trusting that library's roots (OpenSSL's default CA file and directory, or
+//!   `SSL_CERT_FILE` and `SSL_CERT_DIR`). To use it alone, turn off the default features. With both
+//!   on, reqwest uses native-tls unless a client picks rustls (`tls_backend_rustls`).
 //! - `blocking`: [`blocking::ReqwestClient`].
 //! - `tracing`: a `DEBUG` span `pusher_http_request` per request with `method`, `path` (the URI
 //!   path only: never the query string, which carries the signature), `status`, `duration_ms`, and

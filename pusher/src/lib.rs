@@ -11,8 +11,8 @@ pub use pusher_core::{
     AsyncHttpClient, AuthError, Blocking, BuildError, BuildHttpClient, ChannelKind, ChannelName, Clock,
     Config, ConfigBuilder, ConfigError, DecryptError, Error, EventName, HttpClient, HttpClientBuilder,
     HttpOptions, IntoBatchEvent, IntoChannels, MasterKey, NonceSource, PUSHER_URL_ENV, PusherBuilder,
-    RandomError, RequestError, ResponseError, ResponseErrorKind, Scheme, SocketId, TransportError,
-    TransportErrorKind, TriggerOptions, UserId, ValidationError, ValueKind, WebhookError,
+    RandomError, RequestError, ResponseError, ResponseErrorKind, Scheme, SocketId, TlsFailure,
+    TransportError, TransportErrorKind, TriggerOptions, UserId, ValidationError, ValueKind, WebhookError,
 };
 pub use pusher_core::{api, auth, config, encryption, error, http_client, limits, names, signing, webhook};
 /// The `serde_json` crate, for the `json!` data the examples send.

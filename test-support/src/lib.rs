@@ -7,6 +7,9 @@
 //!   once, generic over the adapter's client in one [mode](adapter_contract::Mode) (blocking, or
 //!   async), and the [`adapter_contract!`] macro that instantiates them all as `#[test]` functions
 //!   in one line.
+//! - [`tls_contract`](mod@tls_contract): what every adapter must do over HTTPS, against the
+//!   emulator serving TLS with a CA made at run time, and the [`tls_contract!`] macro that
+//!   instantiates it per adapter, mode and TLS backend.
 //! - `trace_capture` (feature `tracing`): a minimal subscriber that records span fields as text.
 //!
 //! Used only as a dev-dependency; not published.
@@ -16,6 +19,7 @@
 
 pub mod adapter_contract;
 pub mod server;
+pub mod tls_contract;
 #[cfg(feature = "tracing")]
 pub mod trace_capture;
 

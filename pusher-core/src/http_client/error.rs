@@ -1,5 +1,7 @@
-//! What an HTTP client raises when the exchange itself fails, and the mapping of the standard
-//! library's I/O errors every adapter shares.
+//! What an HTTP client raises when the exchange itself fails, the mapping of the standard
+//! library's I/O errors every adapter shares, and the words for a failed TLS handshake: each
+//! adapter tells why its stack's handshake failed ([`TlsFailure`]), and the message is written
+//! here, once for all of them.
 
 use std::fmt;
 use std::io;
@@ -9,7 +11,8 @@ use std::time::Duration;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TransportErrorKind {
-    /// The connection could not be made (refused, DNS, TLS handshake).
+    /// The connection could not be made (refused, DNS, TLS handshake: see
+    /// [`TransportError::tls_failure`]).
     Connect,
     /// The request or connection timed out.
     Timeout,
@@ -40,6 +43,42 @@ impl fmt::Display for TransportErrorKind {
             Self::Timeout => "timed out",
             Self::BodyTooLarge => "response body too large",
             Self::Other => "HTTP exchange failed",
+        })
+    }
+}
+
+/// Why a TLS handshake failed, as far as the HTTP stack could tell. An adapter sets it with
+/// [`TransportError::tls`] on a [`Connect`](TransportErrorKind::Connect) error; the error's message
+/// then says it first (see [`TransportError`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TlsFailure {
+    /// The server's certificate was not trusted: signed by an authority the client does not
+    /// trust (a private or company CA not among its roots, a self-signed certificate), expired,
+    /// or made out for another name.
+    UntrustedCertificate,
+    /// The server did not answer in TLS at all: most likely it speaks plain HTTP on that port, and
+    /// the URL should say `http://`.
+    NotTls,
+    /// The handshake failed otherwise, or the stack does not say why: no protocol version or
+    /// cipher in common, an alert from the server, or (where the stack cannot tell it apart, as
+    /// curl under isahc) a server that does not speak TLS. The message says what a plain HTTP
+    /// server would need.
+    Handshake,
+}
+
+impl fmt::Display for TlsFailure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::UntrustedCertificate => "the server's certificate was not trusted",
+            Self::NotTls => {
+                "the TLS handshake failed: the server did not answer in TLS (if it speaks plain \
+                 HTTP, the URL must be http://)"
+            }
+            Self::Handshake => {
+                "the TLS handshake failed (if the server speaks plain HTTP on that port, the URL \
+                 must be http://)"
+            }
         })
     }
 }
@@ -104,7 +143,8 @@ impl fmt::Display for RequestTarget {
 /// The HTTP client could not complete the exchange. Raised by HTTP client adapters.
 ///
 /// Its message says what failed and where, in words: `connecting to 127.0.0.1:7 failed:
-/// connection refused`, `no complete response from api-eu.pusher.com:443 within 5 s (POST
+/// connection refused`, `connecting to api-eu.pusher.com:443 failed: the server's certificate was
+/// not trusted: invalid peer certificate: UnknownIssuer`, `no complete response from api-eu.pusher.com:443 within 5 s (POST
 /// /apps/123/events)`, `the response body from 127.0.0.1:6001 exceeds the limit of 8388608 bytes
 /// (GET /apps/1/channels)`. The method and path, yes; the query string (which carries the
 /// signature), never. The underlying error is kept as the
@@ -112,6 +152,7 @@ impl fmt::Display for RequestTarget {
 /// and the source's message, so that a `main` returning this error prints something to act on.
 pub struct TransportError {
     kind: TransportErrorKind,
+    tls: Option<TlsFailure>,
     source: Option<BoxError>,
     target: Option<RequestTarget>,
     timeout: Option<Duration>,
@@ -122,9 +163,20 @@ impl TransportError {
     pub fn new(kind: TransportErrorKind, source: impl Into<BoxError>) -> Self {
         Self {
             kind,
+            tls: None,
             source: Some(source.into()),
             target: None,
             timeout: None,
+        }
+    }
+
+    /// A [`Connect`](TransportErrorKind::Connect) error: the TLS handshake failed, for the reason
+    /// `failure`, caused by `source` (the stack's error). The message names the reason first:
+    /// `connecting to HOST:PORT failed: the server's certificate was not trusted: CAUSE`.
+    pub fn tls(failure: TlsFailure, source: impl Into<BoxError>) -> Self {
+        Self {
+            tls: Some(failure),
+            ..Self::new(TransportErrorKind::Connect, source)
         }
     }
 
@@ -132,6 +184,7 @@ impl TransportError {
     pub fn from_kind(kind: TransportErrorKind) -> Self {
         Self {
             kind,
+            tls: None,
             source: None,
             target: None,
             timeout: None,
@@ -187,13 +240,28 @@ impl TransportError {
         self.kind == TransportErrorKind::Timeout
     }
 
+    /// Why the TLS handshake failed, when it did and the adapter could tell (the kind is then
+    /// [`Connect`](TransportErrorKind::Connect)).
+    pub fn tls_failure(&self) -> Option<TlsFailure> {
+        self.tls
+    }
+
+    /// Whether the connection failed because the server's certificate was not trusted
+    /// ([`TlsFailure::UntrustedCertificate`]): a server behind a private CA that the client was
+    /// not given as a root, a self-signed, expired or misnamed certificate.
+    pub fn is_certificate_error(&self) -> bool {
+        self.tls == Some(TlsFailure::UntrustedCertificate)
+    }
+
     /// The request that failed, when the client said.
     pub fn target(&self) -> Option<&RequestTarget> {
         self.target.as_ref()
     }
 
     /// What caused the failure, in words: the kind of the innermost I/O error when there is one
-    /// that says it plainly, else the innermost error's message.
+    /// that says it plainly, else the innermost error's message, unless an error on the way says
+    /// its source's message and more (as native-tls adds why OpenSSL rejected a certificate to
+    /// OpenSSL's message): then that one.
     fn cause(&self) -> Option<String> {
         let mut next = self
             .source
@@ -204,10 +272,18 @@ impl TransportError {
             if let Some(words) = error.downcast_ref::<io::Error>().and_then(io_in_words) {
                 return Some(words.to_owned());
             }
-            innermost = Some(error);
             next = error.source();
+            let message = error.to_string();
+            if let Some(source) = next.map(ToString::to_string)
+                && !source.is_empty()
+                && message.len() > source.len()
+                && message.starts_with(&source)
+            {
+                return Some(message);
+            }
+            innermost = Some(message);
         }
-        innermost.map(|error| error.to_string())
+        innermost
     }
 
     fn limit(&self) -> Option<usize> {
@@ -251,6 +327,9 @@ impl fmt::Display for TransportError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let Some(target) = &self.target else {
             write!(f, "{}", self.kind)?;
+            if let Some(tls) = self.tls {
+                write!(f, ": {tls}")?;
+            }
             return match self.cause() {
                 Some(cause) if self.kind != TransportErrorKind::BodyTooLarge => write!(f, ": {cause}"),
                 _ => Ok(()),
@@ -260,6 +339,9 @@ impl fmt::Display for TransportError {
         match self.kind {
             TransportErrorKind::Connect => {
                 write!(f, "connecting to {host} failed")?;
+                if let Some(tls) = self.tls {
+                    write!(f, ": {tls}")?;
+                }
                 match self.cause() {
                     Some(cause) => write!(f, ": {cause}"),
                     None => Ok(()),
@@ -295,6 +377,7 @@ impl fmt::Debug for TransportError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("TransportError")
             .field("kind", &self.kind)
+            .field("tls", &self.tls)
             .field("message", &self.to_string())
             .field("source", &self.source.as_ref().map(ToString::to_string))
             .finish()
@@ -354,6 +437,87 @@ mod tests {
         assert_eq!(
             error.source().map(ToString::to_string).as_deref(),
             Some("the stack's own error")
+        );
+    }
+
+    fn target(uri: &str) -> RequestTarget {
+        RequestTarget::of(&http::Request::post(uri).body(()).unwrap())
+    }
+
+    /// An error whose message is its source's and more, as native-tls's is OpenSSL's with the
+    /// verification result after it.
+    #[derive(Debug, thiserror::Error)]
+    #[error("{source} (unable to get local issuer certificate)")]
+    struct Extends {
+        source: Inner,
+    }
+
+    #[derive(Debug, thiserror::Error)]
+    #[error("certificate verify failed")]
+    struct Inner;
+
+    #[derive(Debug, thiserror::Error)]
+    #[error("error sending request")]
+    struct Wrapper(#[source] Extends);
+
+    #[test]
+    fn a_tls_failure_is_a_connect_error_whose_message_says_why_first() {
+        let untrusted = TransportError::tls(TlsFailure::UntrustedCertificate, StackError)
+            .with_target(target("https://api.example.com/apps/1/events?auth_signature=s"));
+        assert_eq!(untrusted.kind(), TransportErrorKind::Connect);
+        assert_eq!(untrusted.tls_failure(), Some(TlsFailure::UntrustedCertificate));
+        assert!(untrusted.is_certificate_error());
+        assert_eq!(
+            untrusted.to_string(),
+            "connecting to api.example.com:443 failed: the server's certificate was not trusted: \
+             the stack's own error"
+        );
+        let not_tls = TransportError::tls(TlsFailure::NotTls, StackError)
+            .with_target(target("https://127.0.0.1:6001/apps/1/events"));
+        assert!(!not_tls.is_certificate_error());
+        assert_eq!(
+            not_tls.to_string(),
+            "connecting to 127.0.0.1:6001 failed: the TLS handshake failed: the server did not \
+             answer in TLS (if it speaks plain HTTP, the URL must be http://): the stack's own error"
+        );
+        let handshake = TransportError::tls(TlsFailure::Handshake, StackError);
+        assert_eq!(handshake.kind(), TransportErrorKind::Connect);
+        assert_eq!(
+            handshake.to_string(),
+            "connection failed: the TLS handshake failed (if the server speaks plain HTTP on that \
+             port, the URL must be http://): the stack's own error"
+        );
+        let plain = TransportError::new(TransportErrorKind::Connect, StackError);
+        assert_eq!(plain.tls_failure(), None);
+        assert!(!plain.is_certificate_error());
+        assert_eq!(plain.to_string(), "connection failed: the stack's own error");
+    }
+
+    #[test]
+    fn the_cause_is_an_error_that_adds_to_its_sources_message() {
+        let error = TransportError::tls(
+            TlsFailure::UntrustedCertificate,
+            Wrapper(Extends { source: Inner }),
+        )
+        .with_target(target("https://127.0.0.1:6001/apps/1/events"));
+        assert_eq!(
+            error.to_string(),
+            "connecting to 127.0.0.1:6001 failed: the server's certificate was not trusted: \
+             certificate verify failed (unable to get local issuer certificate)"
+        );
+        // Else the innermost error's message.
+        let error = TransportError::new(TransportErrorKind::Connect, Wrapper(Extends { source: Inner }))
+            .with_target(target("http://127.0.0.1:6001/"));
+        assert!(
+            error
+                .to_string()
+                .ends_with("(unable to get local issuer certificate)")
+        );
+        let error = TransportError::new(TransportErrorKind::Connect, Inner)
+            .with_target(target("http://127.0.0.1:6001/"));
+        assert_eq!(
+            error.to_string(),
+            "connecting to 127.0.0.1:6001 failed: certificate verify failed"
         );
     }
 }

@@ -20,7 +20,7 @@
 //! |---|---|
 //! | the traits, and [`Blocking`] which marks a blocking client | here |
 //! | the settings every adapter honours, and the builder that makes a client from them | [`options`]: [`HttpOptions`], [`BuildHttpClient`], [`HttpClientBuilder`] |
-//! | what an adapter raises | [`error`]: [`TransportError`], [`TransportErrorKind`] |
+//! | what an adapter raises, and why a TLS handshake failed | [`error`]: [`TransportError`], [`TransportErrorKind`], [`TlsFailure`] |
 //! | reading a response body under the cap, the `Content-Length` check | [`body`]: [`CappedBody`] |
 //! | an adapter's client type with its common constructors | [`adapter_client!`](crate::http_client::adapter_client) |
 //! | the `tracing` span of one request (feature `tracing`) | [`traced!`](crate::http_client::traced), `trace` |
@@ -38,7 +38,7 @@ use std::future::Future;
 use std::pin::Pin;
 
 pub use body::CappedBody;
-pub use error::{RequestTarget, TransportError, TransportErrorKind};
+pub use error::{RequestTarget, TlsFailure, TransportError, TransportErrorKind};
 pub use options::{BuildHttpClient, HttpClientBuilder, HttpOptions};
 
 #[doc(inline)]
