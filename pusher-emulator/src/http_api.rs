@@ -336,6 +336,63 @@ fn channel_name(name: &str) -> Result<ChannelName, ApiError> {
     ChannelName::try_from(name).map_err(|e| bad_request(format!("Invalid channel name: {e}")))
 }
 
+/// One event's fields as a body gives them, each of the right JSON type; the rules of
+/// PROTOCOL §4 are checked by [`check_event`].
+struct EventFields<'a> {
+    channels: Vec<&'a str>,
+    name: &'a str,
+    data: String,
+    socket_id: Option<&'a str>,
+    info: Option<&'a str>,
+}
+
+/// An event as a well-formed body holds it, read in one pass with no JSON value built: the fast
+/// path, for a trigger's body and for each event of a batch. A body it does not fit (a field of
+/// the wrong type, a missing field, a name with an escape in it) is read again as a JSON value,
+/// whose checks say precisely what is wrong.
+#[derive(serde::Deserialize)]
+struct WireEvent<'a> {
+    #[serde(borrow, default)]
+    channels: Option<Vec<&'a str>>,
+    #[serde(default)]
+    channel: Option<&'a str>,
+    #[serde(default)]
+    name: Option<&'a str>,
+    #[serde(default)]
+    data: Option<String>,
+    #[serde(default)]
+    socket_id: Option<&'a str>,
+    #[serde(default)]
+    info: Option<&'a str>,
+}
+
+/// A batch's body, on the fast path.
+#[derive(serde::Deserialize)]
+struct WireBatch<'a> {
+    #[serde(borrow)]
+    batch: Vec<WireEvent<'a>>,
+}
+
+impl<'a> WireEvent<'a> {
+    /// The fields, when the event has a name and data and its channels given one way: in
+    /// `channels` or `channel` for a trigger, in `channel` for a batch event (whose `channels`
+    /// is not read, as on the slow path).
+    fn fields(self, batch: bool) -> Option<EventFields<'a>> {
+        let channels = match (self.channels, self.channel, batch) {
+            (_, Some(channel), true) | (None, Some(channel), false) => vec![channel],
+            (Some(channels), None, false) => channels,
+            _ => return None,
+        };
+        Some(EventFields {
+            channels,
+            name: self.name?,
+            data: self.data?,
+            socket_id: self.socket_id,
+            info: self.info,
+        })
+    }
+}
+
 /// One event to publish, checked: its channels, name, data, socket id and info.
 struct CheckedEvent {
     channels: Vec<ChannelName>,
@@ -345,40 +402,13 @@ struct CheckedEvent {
     info: Vec<Attribute>,
 }
 
-/// Checks one event's fields (a trigger's body or one batch item) against PROTOCOL §4.
-fn check_event(
-    settings: &Settings,
-    object: &Map<String, Value>,
-    channels: Vec<String>,
-) -> Result<CheckedEvent, ApiError> {
-    if channels.is_empty() {
-        return Err(bad_request("No channel given: name 1 to 100 channels"));
-    }
-    if channels.len() > MAX_TRIGGER_CHANNELS {
-        return Err(bad_request(format!(
-            "Too many channels: {} given, at most {MAX_TRIGGER_CHANNELS} allowed",
-            channels.len()
-        )));
-    }
-    let channels = channels
-        .iter()
-        .map(|c| channel_name(c))
-        .collect::<Result<Vec<_>, _>>()?;
-    if channels.len() > 1
-        && let Some(encrypted) = channels.iter().find(|c| c.is_encrypted())
-    {
-        return Err(bad_request(format!(
-            "The encrypted channel {encrypted} must be the only channel of a trigger, {} given",
-            channels.len()
-        )));
-    }
+/// The fields of one event (a trigger's body or one batch item) read from a JSON object, each
+/// refused with a message that names it when it is missing or of the wrong type.
+fn event_fields<'a>(
+    object: &'a Map<String, Value>,
+    channels: Vec<&'a str>,
+) -> Result<EventFields<'a>, ApiError> {
     let name = string_field(object, "name")?.ok_or_else(|| bad_request("Missing event \"name\""))?;
-    let name_chars = name.chars().count();
-    if name_chars == 0 || name_chars > MAX_EVENT_NAME_CHARS {
-        return Err(bad_request(format!(
-            "Event name must be 1 to {MAX_EVENT_NAME_CHARS} characters, got {name_chars}"
-        )));
-    }
     let data = match object.get("data") {
         Some(Value::String(data)) => data.clone(),
         None => return Err(bad_request("Missing \"data\": the event data, as a string")),
@@ -389,14 +419,59 @@ fn check_event(
             )));
         }
     };
-    let socket_id = string_field(object, "socket_id")?
+    Ok(EventFields {
+        channels,
+        name,
+        data,
+        socket_id: string_field(object, "socket_id")?,
+        info: string_field(object, "info")?,
+    })
+}
+
+/// Checks one event's fields against PROTOCOL §4.
+fn check_event(settings: &Settings, fields: EventFields<'_>) -> Result<CheckedEvent, ApiError> {
+    let EventFields {
+        channels,
+        name,
+        data,
+        socket_id,
+        info,
+    } = fields;
+    if channels.is_empty() {
+        return Err(bad_request("No channel given: name 1 to 100 channels"));
+    }
+    if channels.len() > MAX_TRIGGER_CHANNELS {
+        return Err(bad_request(format!(
+            "Too many channels: {} given, at most {MAX_TRIGGER_CHANNELS} allowed",
+            channels.len()
+        )));
+    }
+    let channels = channels
+        .into_iter()
+        .map(channel_name)
+        .collect::<Result<Vec<_>, _>>()?;
+    if channels.len() > 1
+        && let Some(encrypted) = channels.iter().find(|c| c.is_encrypted())
+    {
+        return Err(bad_request(format!(
+            "The encrypted channel {encrypted} must be the only channel of a trigger, {} given",
+            channels.len()
+        )));
+    }
+    let name_chars = name.chars().count();
+    if name_chars == 0 || name_chars > MAX_EVENT_NAME_CHARS {
+        return Err(bad_request(format!(
+            "Event name must be 1 to {MAX_EVENT_NAME_CHARS} characters, got {name_chars}"
+        )));
+    }
+    let socket_id = socket_id
         .map(|s| {
             SocketId::try_from(s)
                 .map(SocketId::into_string)
                 .map_err(|e| bad_request(format!("Invalid socket_id: {e}")))
         })
         .transpose()?;
-    let info = parse_info(string_field(object, "info")?)?;
+    let info = parse_info(info)?;
     if info.contains(&Attribute::UserCount)
         && let Some(c) = channels.iter().find(|c| !c.is_presence())
     {
@@ -451,61 +526,135 @@ fn check_envelope(data: &str) -> Result<(), String> {
     Ok(())
 }
 
-fn received(event: &CheckedEvent, batch: bool) -> Vec<ReceivedEvent> {
-    let now = SystemTime::now();
-    event
-        .channels
-        .iter()
-        .map(|channel| ReceivedEvent {
-            channel: channel.to_string(),
-            name: event.name.clone(),
-            data: event.data.clone(),
-            socket_id: event.socket_id.clone(),
+/// What the hub keeps and delivers of `event`: one event per channel, the name and data moved
+/// into the last one and copied into the others.
+fn received(event: CheckedEvent, batch: bool, now: SystemTime, into: &mut Vec<ReceivedEvent>) {
+    let CheckedEvent {
+        channels,
+        mut name,
+        mut data,
+        socket_id,
+        ..
+    } = event;
+    let last = channels.len().saturating_sub(1);
+    for (i, channel) in channels.into_iter().enumerate() {
+        let (name, data) = if i == last {
+            (std::mem::take(&mut name), std::mem::take(&mut data))
+        } else {
+            (name.clone(), data.clone())
+        };
+        into.push(ReceivedEvent {
+            channel: channel.into_string(),
+            name,
+            data,
+            socket_id: socket_id.clone(),
             batch,
             received_at: now,
-        })
-        .collect()
+        });
+    }
+}
+
+/// The `{"channels": {name: attributes}}` answer to a trigger that asked for `info`, `{}` otherwise.
+fn trigger_answer(hub: &Hub, channels: &[ChannelName], info: &[Attribute]) -> Value {
+    if info.is_empty() {
+        return json!({});
+    }
+    let channels: Map<String, Value> = channels
+        .iter()
+        .map(|c| (c.to_string(), Value::Object(attributes(hub, c.as_str(), info))))
+        .collect();
+    json!({ "channels": channels })
 }
 
 fn trigger(hub: &Hub, body: &[u8]) -> Result<Value, ApiError> {
-    let object = parse_object(body)?;
-    let channels = match (object.get("channels"), object.get("channel")) {
-        (Some(_), Some(_)) => return Err(bad_request("Give \"channels\" or \"channel\", not both")),
+    let fast = serde_json::from_slice::<WireEvent<'_>>(body)
+        .ok()
+        .and_then(|wire| wire.fields(false));
+    let event = match fast {
+        Some(fields) => check_event(hub.settings(), fields)?,
+        None => {
+            let object = parse_object(body)?;
+            let channels = trigger_channels(&object)?;
+            check_event(hub.settings(), event_fields(&object, channels)?)?
+        }
+    };
+    let answer = trigger_answer(hub, &event.channels, &event.info);
+    let mut events = Vec::with_capacity(event.channels.len());
+    received(event, false, SystemTime::now(), &mut events);
+    hub.publish(events);
+    Ok(answer)
+}
+
+/// The channels of a trigger's body: `channels` (an array of strings) or `channel`, not both.
+fn trigger_channels(object: &Map<String, Value>) -> Result<Vec<&str>, ApiError> {
+    match (object.get("channels"), object.get("channel")) {
+        (Some(_), Some(_)) => Err(bad_request("Give \"channels\" or \"channel\", not both")),
         (Some(Value::Array(list)), None) => list
             .iter()
             .map(|c| {
                 c.as_str()
-                    .map(str::to_owned)
                     .ok_or_else(|| bad_request("\"channels\" must be an array of strings"))
             })
-            .collect::<Result<Vec<_>, _>>()?,
-        (Some(_), None) => return Err(bad_request("\"channels\" must be an array of strings")),
-        (None, Some(_)) => vec![
-            string_field(&object, "channel")?
-                .ok_or_else(|| bad_request("\"channel\" must be a string"))?
-                .to_owned(),
-        ],
-        (None, None) => return Err(bad_request("Missing \"channels\": the channels to trigger on")),
-    };
-    let event = check_event(hub.settings(), &object, channels)?;
-    hub.publish(received(&event, false));
-    if event.info.is_empty() {
-        return Ok(json!({}));
+            .collect(),
+        (Some(_), None) => Err(bad_request("\"channels\" must be an array of strings")),
+        (None, Some(_)) => Ok(vec![
+            string_field(object, "channel")?.ok_or_else(|| bad_request("\"channel\" must be a string"))?,
+        ]),
+        (None, None) => Err(bad_request("Missing \"channels\": the channels to trigger on")),
     }
-    let channels: Map<String, Value> = event
-        .channels
-        .iter()
-        .map(|c| {
-            (
-                c.to_string(),
-                Value::Object(attributes(hub, c.as_str(), &event.info)),
-            )
-        })
-        .collect();
-    Ok(json!({ "channels": channels }))
 }
 
 fn batch(hub: &Hub, body: &[u8]) -> Result<Value, ApiError> {
+    let fast = serde_json::from_slice::<WireBatch<'_>>(body)
+        .ok()
+        .and_then(|wire| {
+            (!wire.batch.is_empty() && wire.batch.len() <= MAX_BATCH_EVENTS)
+                .then(|| {
+                    wire.batch
+                        .into_iter()
+                        .map(|e| e.fields(true))
+                        .collect::<Option<Vec<_>>>()
+                })
+                .flatten()
+        });
+    let events = match fast {
+        Some(events) => events
+            .into_iter()
+            .enumerate()
+            .map(|(i, fields)| check_event(hub.settings(), fields).map_err(|e| in_batch(i, e)))
+            .collect::<Result<Vec<_>, _>>()?,
+        None => batch_slow(hub, body)?,
+    };
+    let answer = if events.iter().all(|e| e.info.is_empty()) {
+        json!({})
+    } else {
+        let batch: Vec<Value> = events
+            .iter()
+            .map(|e| {
+                // Each batch event names exactly one channel (checked above).
+                let channel = e.channels.first().map_or("", ChannelName::as_str);
+                Value::Object(attributes(hub, channel, &e.info))
+            })
+            .collect();
+        json!({ "batch": batch })
+    };
+    let now = SystemTime::now();
+    let mut received_events = Vec::with_capacity(events.len());
+    for event in events {
+        received(event, true, now, &mut received_events);
+    }
+    hub.publish(received_events);
+    Ok(answer)
+}
+
+/// A batch event's refusal, prefixed with its index.
+fn in_batch(index: usize, e: ApiError) -> ApiError {
+    ApiError::new(e.status, format!("batch[{index}]: {}", e.message))
+}
+
+/// A batch's events read from its body as a JSON value: the slow path, which says precisely what
+/// is wrong with a body the fast one does not fit.
+fn batch_slow(hub: &Hub, body: &[u8]) -> Result<Vec<CheckedEvent>, ApiError> {
     let object = parse_object(body)?;
     let items = match object.get("batch") {
         Some(Value::Array(items)) => items,
@@ -518,35 +667,23 @@ fn batch(hub: &Hub, body: &[u8]) -> Result<Value, ApiError> {
             items.len()
         )));
     }
-    let events = items
+    items
         .iter()
         .enumerate()
         .map(|(i, item)| {
-            let prefix = |e: ApiError| ApiError::new(e.status, format!("batch[{i}]: {}", e.message));
             let Value::Object(item) = item else {
                 return Err(bad_request(format!(
                     "batch[{i}]: each event must be a JSON object"
                 )));
             };
             let channel = string_field(item, "channel")
-                .map_err(prefix)?
+                .map_err(|e| in_batch(i, e))?
                 .ok_or_else(|| bad_request(format!("batch[{i}]: missing \"channel\"")))?;
-            check_event(hub.settings(), item, vec![channel.to_owned()]).map_err(prefix)
+            event_fields(item, vec![channel])
+                .and_then(|fields| check_event(hub.settings(), fields))
+                .map_err(|e| in_batch(i, e))
         })
-        .collect::<Result<Vec<_>, _>>()?;
-    hub.publish(events.iter().flat_map(|e| received(e, true)).collect());
-    if events.iter().all(|e| e.info.is_empty()) {
-        return Ok(json!({}));
-    }
-    let batch: Vec<Value> = events
-        .iter()
-        .map(|e| {
-            // Each batch event names exactly one channel (checked above).
-            let channel = e.channels.first().map_or("", ChannelName::as_str);
-            Value::Object(attributes(hub, channel, &e.info))
-        })
-        .collect();
-    Ok(json!({ "batch": batch }))
+        .collect()
 }
 
 fn list_channels(hub: &Hub, prefix: Option<&str>, info: Option<&str>) -> Result<Value, ApiError> {
@@ -608,6 +745,89 @@ fn terminate(hub: &Hub, user: &str) -> Result<Value, ApiError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The fields as the fast path reads them (`None`: it leaves the body to the slow path) and
+    /// as the slow path does, in a comparable form.
+    type Seen = (Vec<String>, String, String, Option<String>, Option<String>);
+
+    fn seen(fields: EventFields<'_>) -> Seen {
+        (
+            fields.channels.iter().map(|c| (*c).to_owned()).collect(),
+            fields.name.to_owned(),
+            fields.data,
+            fields.socket_id.map(str::to_owned),
+            fields.info.map(str::to_owned),
+        )
+    }
+
+    fn fast_trigger(body: &str) -> Option<Seen> {
+        let wire: WireEvent<'_> = serde_json::from_str(body).ok()?;
+        wire.fields(false).map(seen)
+    }
+
+    fn slow_trigger(body: &str) -> Result<Seen, String> {
+        let object = parse_object(body.as_bytes()).map_err(|e| e.message)?;
+        let channels = trigger_channels(&object).map_err(|e| e.message)?;
+        event_fields(&object, channels).map(seen).map_err(|e| e.message)
+    }
+
+    #[test]
+    fn the_fast_path_reads_what_the_slow_path_reads_or_leaves_the_body_to_it() {
+        let agreed = [
+            r#"{"name":"e","channels":["a","b"],"data":"{\"x\":1}"}"#,
+            r#"{"name":"e","channel":"a","data":"d","socket_id":"1.2","info":"user_count"}"#,
+            r#"{"data":"d","name":"e","channels":["a"],"socket_id":null,"info":null,"extra":[1,{}]}"#,
+            r#"{"name":"e","channels":[],"data":""}"#,
+        ];
+        for body in agreed {
+            let fast = fast_trigger(body).unwrap_or_else(|| panic!("fast path declined {body}"));
+            assert_eq!(Ok(fast), slow_trigger(body), "{body}");
+        }
+        // Each of these the fast path leaves to the slow one, which says what is wrong (or, for an
+        // escaped name, reads it).
+        let left = [
+            (
+                r#"{"name":"e","channels":["a"],"channel":"b","data":"d"}"#,
+                Err("Give \"channels\" or \"channel\", not both"),
+            ),
+            (
+                r#"{"name":"e","channels":"a","data":"d"}"#,
+                Err("\"channels\" must be an array of strings"),
+            ),
+            (
+                r#"{"name":"e","channels":["a"],"data":null}"#,
+                Err("\"data\" must be a string (the event data encoded once), got null"),
+            ),
+            (
+                r#"{"name":"e","channels":["a"],"data":{"x":1}}"#,
+                Err("\"data\" must be a string (the event data encoded once), got an object"),
+            ),
+            (
+                r#"{"name":"e","channels":["a"]}"#,
+                Err("Missing \"data\": the event data, as a string"),
+            ),
+            (
+                r#"{"name":5,"channels":["a"],"data":"d"}"#,
+                Err("\"name\" must be a string, got a number"),
+            ),
+            (r#"{"channels":["a"],"data":"d"}"#, Err("Missing event \"name\"")),
+            (
+                r#"{"name":"e","data":"d"}"#,
+                Err("Missing \"channels\": the channels to trigger on"),
+            ),
+            (r#"{"name":"e","channels":["a"],"data":"d","name":"f"}"#, Ok("f")),
+            (r#"{"name":"\u0065","channels":["a"],"data":"d"}"#, Ok("e")),
+        ];
+        for (body, slow) in left {
+            assert_eq!(fast_trigger(body), None, "{body}");
+            let read = slow_trigger(body);
+            assert_eq!(
+                read.as_ref().map(|seen| seen.1.as_str()).map_err(String::as_str),
+                slow,
+                "{body}"
+            );
+        }
+    }
 
     #[test]
     fn info_attributes() {
