@@ -16,6 +16,7 @@ use serde_json::{Value, json};
 use subtle::ConstantTimeEq;
 use tokio::sync::{mpsc, watch};
 
+use crate::notifications::NotificationLog;
 use crate::webhook_sender::WebhookQueue;
 
 /// A secret value (the app secret, the encryption master key). `Debug` redacts it, and a
@@ -422,6 +423,7 @@ pub(crate) struct Hub {
     /// Signalled on every received event, for blocking waiters.
     events_signal: Condvar,
     webhooks: Option<WebhookQueue>,
+    notifications: NotificationLog,
     next_socket: AtomicU64,
     socket_prefix: u64,
 }
@@ -441,12 +443,14 @@ impl Hub {
             channels: BTreeMap::new(),
             events: EventLog::new(settings.max_events),
         };
+        let notifications = NotificationLog::new(settings.max_events);
         Self {
             settings,
             inner: Mutex::new(inner),
             events_version: watch::Sender::new(0),
             events_signal: Condvar::new(),
             webhooks,
+            notifications,
             next_socket: AtomicU64::new(1),
             socket_prefix,
         }
@@ -454,6 +458,11 @@ impl Hub {
 
     pub(crate) fn settings(&self) -> &Settings {
         &self.settings
+    }
+
+    /// The push notifications received.
+    pub(crate) fn notifications(&self) -> &NotificationLog {
+        &self.notifications
     }
 
     fn lock(&self) -> MutexGuard<'_, Inner> {
