@@ -146,9 +146,11 @@ fn a_misbehaving_server_gets_the_error_it_earns_without_its_whole_body_read() {
         let error = get(&server.url("/")).unwrap_err();
         assert_eq!(error.kind(), kind, "{behavior:?}: {error}");
         assert!(error.to_string().contains(words), "{behavior:?}: {error}");
+        // What the server wrote includes what the loopback socket buffers hold unread, several
+        // MiB on a busy machine: the bound says the body was not drained, with room for them.
         let sent = server.bytes_streamed();
         assert!(
-            sent < 4 * std_client::MAX_BODY as u64,
+            sent < 16 * std_client::MAX_BODY as u64,
             "{behavior:?}: {sent} bytes sent"
         );
     }
