@@ -93,9 +93,8 @@ macro_rules! scenario {
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn async_client() {
                 let $server = start().await;
-                let $pusher = settings(pusher::Pusher::builder_from_url(&$server.emulator.pusher_url()), &$server.emulator)
-                    .build()
-                    .unwrap();
+                let builder = pusher::Pusher::builder_from_url(&$server.emulator.pusher_url());
+                let $pusher = settings(builder, &$server.emulator).build().unwrap();
                 #[allow(unused_macros)]
                 macro_rules! call {
                     ($e:expr) => {
@@ -122,9 +121,8 @@ macro_rules! scenario {
             fn blocking_client() {
                 let runtime = tokio::runtime::Runtime::new().unwrap();
                 let $server = runtime.block_on(start());
-                let $pusher = settings(pusher::blocking::Pusher::builder_from_url(&$server.emulator.pusher_url()), &$server.emulator)
-                    .build()
-                    .unwrap();
+                let builder = pusher::blocking::Pusher::builder_from_url(&$server.emulator.pusher_url());
+                let $pusher = settings(builder, &$server.emulator).build().unwrap();
                 #[allow(unused_macros)]
                 macro_rules! call {
                     ($e:expr) => {
@@ -248,7 +246,8 @@ scenario! {
         let forged = forged!();
         let e = call!(forged.trigger("calls-a", "forged", &1)).unwrap_err();
         let Error::Response(refusal) = &e else { panic!("{e:?}") };
-        assert_eq!((refusal.kind(), refusal.status().as_u16()), (ResponseErrorKind::Unauthorized, 401), "{e}");
+        let refused = (refusal.kind(), refusal.status().as_u16());
+        assert_eq!(refused, (ResponseErrorKind::Unauthorized, 401), "{e}");
         assert_eq!(server.emulator.events().len(), 4, "the forged event was not taken");
     }
 }
@@ -307,12 +306,14 @@ scenario! {
         wait!(subscribe(&mut member, presence, &auth)).unwrap();
         let mut public = wait!(on_public(&server, "calls-batch"));
 
+        let event = |channel: &str, name: &str, data| {
+            BatchEvent::new(channel.parse().unwrap(), name.parse().unwrap(), data)
+        };
         let events = [
-            BatchEvent::new(presence.parse().unwrap(), "b-0".parse().unwrap(), EventData::json(&[0]).unwrap())
-                .info([ChannelAttribute::UserCount]),
-            BatchEvent::new("calls-batch".parse().unwrap(), "b-1".parse().unwrap(), EventData::json(&[1]).unwrap())
+            event(presence, "b-0", EventData::json(&[0]).unwrap()).info([ChannelAttribute::UserCount]),
+            event("calls-batch", "b-1", EventData::json(&[1]).unwrap())
                 .info([ChannelAttribute::SubscriptionCount]),
-            BatchEvent::new("calls-batch".parse().unwrap(), "b-2".parse().unwrap(), EventData::encoded("two")),
+            event("calls-batch", "b-2", EventData::encoded("two")),
         ];
         let answer = call!(pusher.trigger_batch(events)).unwrap();
         let answered: Vec<_> = answer.batch.iter().map(counts).collect();
@@ -410,7 +411,10 @@ scenario! {
         let e = call!(pusher.presence_users("calls-lobby")).unwrap_err();
         let Error::Response(refusal) = &e else { panic!("{e:?}") };
         assert_eq!(refusal.kind(), ResponseErrorKind::BadRequest, "{e}");
-        assert_eq!(refusal.body_text(), "Users are only listed for presence channels, and calls-lobby is not one\n");
+        assert_eq!(
+            refusal.body_text(),
+            "Users are only listed for presence channels, and calls-lobby is not one\n"
+        );
         let e = call!(pusher.channel("calls-lobby", &[UserCount])).unwrap_err();
         let Error::Response(refusal) = &e else { panic!("{e:?}") };
         assert_eq!(refusal.kind(), ResponseErrorKind::BadRequest, "{e}");
@@ -430,14 +434,16 @@ scenario! {
             .fcm(fcm.clone());
         let answer = call!(pusher.notify(notification)).unwrap();
         assert_eq!(Value::Object(answer.fields), json!({"publishId": "pubid-1"}));
-        let answer = call!(pusher.notify(Notification::new(["late"]).unwrap().gcm(json!({"data": {}})))).unwrap();
+        let late = Notification::new(["late"]).unwrap().gcm(json!({"data": {}}));
+        let answer = call!(pusher.notify(late)).unwrap();
         assert_eq!(Value::Object(answer.fields), json!({"publishId": "pubid-2"}));
 
         let received = server.emulator.notifications();
         assert_eq!(received.len(), 2);
         assert_eq!(received[0].publish_id, "pubid-1");
         assert_eq!(received[0].interests, ["donuts", "kitchen-1"]);
-        assert_eq!(received[0].payload, json!({"interests": ["donuts", "kitchen-1"], "apns": apns, "fcm": fcm}));
+        let sent = json!({"interests": ["donuts", "kitchen-1"], "apns": apns, "fcm": fcm});
+        assert_eq!(received[0].payload, sent);
         assert_eq!(received[1].interests, ["late"]);
         assert_eq!(received[1].payload["gcm"], json!({"data": {}}));
         assert!(server.emulator.events().is_empty(), "a notification is not an event");
@@ -471,7 +477,8 @@ scenario! {
         let auth = forged.authorize_channel(s.socket_id(), "private-forged").unwrap();
         let refused = wait!(subscribe(&mut s, "private-forged", &auth)).unwrap_err();
         assert!(
-            matches!(&refused, SubscriberError::SubscriptionRejected { channel, .. } if channel == "private-forged"),
+            matches!(&refused, SubscriberError::SubscriptionRejected { channel, .. }
+                if channel == "private-forged"),
             "{refused:?}"
         );
         let e = pusher.authorize_channel(s.socket_id(), "calls-public").unwrap_err();
@@ -488,7 +495,8 @@ scenario! {
         let mut s = wait!(connect(&server));
         let form = |channel: &str, socket: &str| format!("socket_id={socket}&channel_name={channel}");
 
-        let response = pusher.channel_auth_endpoint(form("presence-calls-auth", s.socket_id()).as_bytes(), &ada, |_| true);
+        let body = form("presence-calls-auth", s.socket_id());
+        let response = pusher.channel_auth_endpoint(body.as_bytes(), &ada, |_| true);
         assert_eq!(response.status(), 200);
         assert_eq!(response.headers()["content-type"], "application/json");
         let auth: pusher::auth::ChannelAuthorization = serde_json::from_slice(response.body()).unwrap();
@@ -507,7 +515,8 @@ scenario! {
         assert_eq!(response.status(), 400);
         assert!(String::from_utf8_lossy(response.body()).contains("socket_id"), "{response:?}");
 
-        let request = ChannelAuthRequest::from_form(form("private-calls-typed", s.socket_id()).as_bytes()).unwrap();
+        let body = form("private-calls-typed", s.socket_id());
+        let request = ChannelAuthRequest::from_form(body.as_bytes()).unwrap();
         let auth = pusher.authorize(&request, &ada).unwrap();
         wait!(subscribe(&mut s, "private-calls-typed", &auth)).unwrap();
 
@@ -520,7 +529,8 @@ scenario! {
         assert_eq!(response.status(), 400);
 
         let mut grace = wait!(connect(&server));
-        let request = UserAuthRequest::from_form(format!("socket_id={}", grace.socket_id()).as_bytes()).unwrap();
+        let body = format!("socket_id={}", grace.socket_id());
+        let request = UserAuthRequest::from_form(body.as_bytes()).unwrap();
         let signin = pusher.authenticate(&request, &UserData::new("grace".parse().unwrap())).unwrap();
         wait!(grace.signin(&signin.auth, &signin.user_data)).unwrap();
         call!(pusher.send_to_user("grace", "hello", "grace")).unwrap();
