@@ -9,8 +9,8 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use pusher_core::api::{
-    BatchEvent, ChannelAttribute, EventData, GetChannel, GetPresenceUsers, ListChannels, Operation,
-    TerminateUserConnections, Trigger, TriggerBatch,
+    BatchEvent, ChannelAttribute, ChannelInfo, EventData, GetChannel, GetPresenceUsers, ListChannels,
+    Notification, Operation, TerminateUserConnections, Trigger, TriggerBatch,
 };
 use pusher_core::auth::{self, PresenceMember, UserData};
 use pusher_core::webhook::{WebhookEvent, WebhookVerifier};
@@ -240,6 +240,123 @@ async fn batch(ctx: &Ctx<'_>) -> Outcome {
     Ok(())
 }
 
+/// `(user_count, subscription_count)`.
+type Counts = (Option<u64>, Option<u64>);
+
+fn counts(info: &ChannelInfo) -> Counts {
+    (info.user_count, info.subscription_count)
+}
+
+/// A presence channel with `alice` and `bob` on it, and a public channel with one subscriber.
+async fn occupied_pair(ctx: &Ctx<'_>) -> Result<(String, String, Vec<Subscriber>), String> {
+    let presence = ctx.channel("presence-conf-info-");
+    let public = ctx.channel("conf-info-");
+    let alice = ctx.on_presence(&presence, "alice", ctx.config()).await?;
+    let bob = ctx.on_presence(&presence, "bob", ctx.config()).await?;
+    let watcher = ctx.on_public(&public).await?;
+    Ok((presence, public, vec![alice, bob, watcher]))
+}
+
+/// 3a. A trigger with `info` answers each channel's attributes, and is delivered.
+///
+/// A server that ignores `info` answers no attributes; the events arrive all the same.
+async fn trigger_info(ctx: &Ctx<'_>) -> Outcome {
+    let (presence, public, mut subscribers) = occupied_pair(ctx).await?;
+    let data = json_data(&json!({"with": "info"}))?;
+    let answer = ctx
+        .send(
+            Trigger::new(
+                [name(&presence)?],
+                "with-info".parse().map_err(|e| format!("{e}"))?,
+                data.clone(),
+            )
+            .info([ChannelAttribute::UserCount, ChannelAttribute::SubscriptionCount]),
+        )
+        .await?;
+    let answered: Vec<(String, Counts)> = answer
+        .channels
+        .iter()
+        .map(|(channel, info)| (channel.clone(), counts(info)))
+        .collect();
+    let expected = if ctx.target.quirks.trigger_ignores_info {
+        Vec::new()
+    } else {
+        vec![(presence.clone(), (Some(2), Some(2)))]
+    };
+    ensure(
+        answered == expected,
+        format!("answered {answered:?}, expected {expected:?}"),
+    )?;
+    for s in subscribers.iter_mut().take(2) {
+        expect_data(s, &presence, "with-info", data.as_str()).await?;
+    }
+
+    let answer = ctx
+        .send(
+            Trigger::new(
+                [name(&presence)?, name(&public)?],
+                "both".parse().map_err(|e| format!("{e}"))?,
+                data.clone(),
+            )
+            .info([ChannelAttribute::SubscriptionCount]),
+        )
+        .await?;
+    let answered: Vec<(String, Counts)> = answer
+        .channels
+        .iter()
+        .map(|(channel, info)| (channel.clone(), counts(info)))
+        .collect();
+    let mut expected = if ctx.target.quirks.trigger_ignores_info {
+        Vec::new()
+    } else {
+        vec![
+            (presence.clone(), (None, Some(2))),
+            (public.clone(), (None, Some(1))),
+        ]
+    };
+    expected.sort();
+    ensure(
+        answered == expected,
+        format!("answered {answered:?}, expected {expected:?}"),
+    )?;
+    for s in subscribers.iter_mut().take(2) {
+        expect_data(s, &presence, "both", data.as_str()).await?;
+    }
+    expect_data(&mut subscribers[2], &public, "both", data.as_str()).await
+}
+
+/// 3b. A batch with `info` answers, per event and in order, the attributes asked for; every
+/// event is delivered.
+///
+/// A server that ignores `info` answers no attributes; the events arrive all the same.
+async fn batch_info(ctx: &Ctx<'_>) -> Outcome {
+    let (presence, public, mut subscribers) = occupied_pair(ctx).await?;
+    let event = |name: &str| name.parse().map_err(|e| format!("{e}"));
+    let events = vec![
+        BatchEvent::new(name(&presence)?, event("b-0")?, EventData::encoded("zero"))
+            .info([ChannelAttribute::UserCount]),
+        BatchEvent::new(name(&public)?, event("b-1")?, EventData::encoded("one"))
+            .info([ChannelAttribute::SubscriptionCount]),
+        BatchEvent::new(name(&public)?, event("b-2")?, EventData::encoded("two")),
+    ];
+    let answer = ctx.send(TriggerBatch::new(events)).await?;
+    let answered: Vec<Counts> = answer.batch.iter().map(counts).collect();
+    let expected = if ctx.target.quirks.trigger_ignores_info {
+        Vec::new()
+    } else {
+        vec![(Some(2), None), (None, Some(1)), (None, None)]
+    };
+    ensure(
+        answered == expected,
+        format!("answered {answered:?}, expected {expected:?}"),
+    )?;
+    for s in subscribers.iter_mut().take(2) {
+        expect_data(s, &presence, "b-0", "zero").await?;
+    }
+    expect_data(&mut subscribers[2], &public, "b-1", "one").await?;
+    expect_data(&mut subscribers[2], &public, "b-2", "two").await
+}
+
 /// 4. Our channel authorizations are accepted; one signed with a wrong secret is refused.
 async fn channel_auth(ctx: &Ctx<'_>) -> Outcome {
     let private = ctx.channel("private-conf-");
@@ -281,12 +398,18 @@ async fn presence(ctx: &Ctx<'_>) -> Outcome {
         format!("users {ids:?}, expected alice and bob"),
     )?;
     let state = ctx
-        .send(GetChannel::new(name(&channel)?).info([ChannelAttribute::UserCount]))
+        .send(
+            GetChannel::new(name(&channel)?)
+                .info([ChannelAttribute::UserCount, ChannelAttribute::SubscriptionCount]),
+        )
         .await?;
     ensure(state.occupied, "the presence channel is not occupied")?;
     ensure(
-        state.user_count == Some(2),
-        format!("user_count {:?}, expected 2", state.user_count),
+        (state.user_count, state.subscription_count) == (Some(2), Some(2)),
+        format!(
+            "user_count {:?} and subscription_count {:?}, expected 2 and 2",
+            state.user_count, state.subscription_count
+        ),
     )?;
     let list = ctx
         .send(
@@ -391,6 +514,45 @@ async fn encrypted(ctx: &Ctx<'_>) -> Outcome {
     ensure(
         plaintext == data.as_str().as_bytes(),
         format!("decrypted {:?}", String::from_utf8_lossy(&plaintext)),
+    )
+}
+
+/// 7a. A push notification (PROTOCOL §10) sent to the server as its notify host is accepted with a
+/// publish id, and kept by the emulator as sent.
+///
+/// A server without the push notification call answers 404: `NotFound`.
+async fn notify(ctx: &Ctx<'_>) -> Outcome {
+    let interest = ctx.channel("conf-interest-");
+    let fcm = json!({"notification": {"title": interest}});
+    let notification = Notification::new([interest.clone()])
+        .map_err(|e| e.to_string())?
+        .fcm(fcm.clone());
+    let result = ctx.client.send(notification).await;
+    if ctx.target.quirks.no_push_notifications {
+        return match &result {
+            Err(Error::Response(e)) if e.kind() == ResponseErrorKind::NotFound => Ok(()),
+            _ => Err(format!(
+                "notify gave {result:?}, expected a NotFound response error"
+            )),
+        };
+    }
+    let answer = result.map_err(|e| format!("{e} ({e:?})"))?;
+    let publish_id = answer
+        .fields
+        .get("publishId")
+        .and_then(Value::as_str)
+        .ok_or_else(|| format!("no string publishId in {:?}", answer.fields))?;
+    let Some(emulator) = ctx.target.emulator() else {
+        return Ok(());
+    };
+    let kept = emulator
+        .notifications()
+        .into_iter()
+        .find(|n| n.publish_id == publish_id)
+        .ok_or_else(|| format!("the emulator kept no notification {publish_id}"))?;
+    ensure(
+        kept.interests == [interest.clone()] && kept.payload == json!({"interests": [interest], "fcm": fcm}),
+        format!("the emulator kept {kept:?}"),
     )
 }
 
@@ -631,10 +793,13 @@ scenarios!(
     trigger,
     exclusion,
     batch,
+    trigger_info,
+    batch_info,
     channel_auth,
     presence,
     user,
     encrypted,
+    notify,
     webhooks,
     wrong_secret,
     wrong_key,

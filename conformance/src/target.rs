@@ -23,6 +23,12 @@ pub struct Quirks {
     /// A request is accepted whatever its `auth_key`, when it is signed with the app's secret: the
     /// secret is what proves who sent it (soketi).
     pub ignores_auth_key: bool,
+    /// A trigger or a batch is answered `{"ok": true}` whatever its `info` asks for, with no
+    /// channel attributes; the events are delivered all the same (soketi).
+    pub trigger_ignores_info: bool,
+    /// The push notification call is not served: it is answered 404. soketi implements Channels
+    /// only, and Pusher serves push notifications on a host of their own (PROTOCOL §10).
+    pub no_push_notifications: bool,
 }
 
 impl Quirks {
@@ -30,6 +36,8 @@ impl Quirks {
     pub const SOKETI: Quirks = Quirks {
         list_ignores_info: true,
         ignores_auth_key: true,
+        trigger_ignores_info: true,
+        no_push_notifications: true,
     };
 }
 
@@ -46,7 +54,8 @@ enum Owned {
 pub struct Target {
     /// What the server is, for the report.
     pub name: String,
-    /// The configuration every client uses (with a fresh encryption master key).
+    /// The configuration every client uses (with a fresh encryption master key). Its push
+    /// notifications go to the server itself, as the emulator serves them on its port.
     pub config: Config,
     /// `ws://HOST:PORT/app/KEY?protocol=7`.
     pub ws_url: String,
@@ -128,8 +137,16 @@ impl Target {
     ) -> Result<Target, String> {
         let mut master = [0u8; 32];
         getrandom::fill(&mut master).map_err(|e| e.to_string())?;
+        let plain = Config::from_url(url).map_err(|e| format!("{name}: {e}"))?;
+        let api = plain.api_endpoint();
         let config = ConfigBuilder::from_url(url)
-            .and_then(|b| b.encryption_master_key(MasterKey::from_bytes(&master)?).build())
+            .and_then(|b| {
+                b.encryption_master_key(MasterKey::from_bytes(&master)?)
+                    .notify_host(api.host())
+                    .notify_scheme(api.scheme())
+                    .notify_port(api.port())
+                    .build()
+            })
             .map_err(|e| format!("{name}: {e}"))?;
         let impostor = |credential, value: &str| {
             let url = with_credential(url, credential, value)
@@ -162,6 +179,14 @@ impl Target {
             impostors,
             owned,
         })
+    }
+
+    /// The emulator, when the suite started one.
+    pub fn emulator(&self) -> Option<&Emulator> {
+        match &self.owned {
+            Owned::Emulator(emulator) => Some(emulator),
+            Owned::External | Owned::Soketi(_) => None,
+        }
     }
 
     /// A configuration with the same app and key but another secret: what a forger has.

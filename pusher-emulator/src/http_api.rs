@@ -78,8 +78,9 @@ pub(crate) fn text_response(status: StatusCode, message: &str) -> Response<Body>
     response
 }
 
-fn json_response(value: &Value) -> Response<Body> {
+fn json_response(status: StatusCode, value: &Value) -> Response<Body> {
     let mut response = Response::new(Full::new(Bytes::from(value.to_string())));
+    *response.status_mut() = status;
     response
         .headers_mut()
         .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
@@ -117,9 +118,14 @@ pub(crate) fn handle_read(hub: &Hub, method: &str, path_and_query: &str, body: &
 }
 
 /// The response for a call's result, logged to stderr when the settings ask for it.
-fn respond(hub: &Hub, method: &Method, path: &str, result: Result<Value, ApiError>) -> Response<Body> {
+fn respond(
+    hub: &Hub,
+    method: &Method,
+    path: &str,
+    result: Result<(StatusCode, Value), ApiError>,
+) -> Response<Body> {
     let (response, note) = match result {
-        Ok(value) => (json_response(&value), String::new()),
+        Ok((status, value)) => (json_response(status, &value), String::new()),
         Err(e) => {
             let mut response = text_response(e.status, &e.message);
             if let Some(allow) = e.allow {
@@ -144,6 +150,8 @@ enum Route {
     Channel(String),
     Users(String),
     Terminate(String),
+    /// The push notification service's call (PROTOCOL §10): notifications.rs.
+    Notify,
 }
 
 /// A request whose method and path name one of this app's calls.
@@ -168,14 +176,17 @@ impl Call {
             })
             .collect::<Result<Vec<String>, ApiError>>()?;
         let segments: Vec<&str> = segments.iter().map(String::as_str).collect();
-        let (app_id, rest) = match segments.as_slice() {
-            ["apps", app_id, rest @ ..] => (*app_id, rest),
+        let (app_id, rest, push) = match segments.as_slice() {
+            ["apps", app_id, rest @ ..] => (*app_id, rest, false),
+            ["server_api", "v1", "apps", app_id, rest @ ..] => (*app_id, rest, true),
             _ => return Err(not_found(format!("Not found: {raw_path}"))),
         };
         if app_id != settings.app_id {
             return Err(not_found(format!("Unknown app id {app_id:?}")));
         }
         let (expected, route) = match rest {
+            ["notifications"] if push => (Method::POST, Route::Notify),
+            _ if push => return Err(not_found(format!("Not found: {raw_path}"))),
             ["events"] => (Method::POST, Route::Trigger),
             ["batch_events"] => (Method::POST, Route::Batch),
             ["channels"] => (Method::GET, Route::Channels),
@@ -200,17 +211,23 @@ impl Call {
     }
 
     /// Checks the query's credentials and signature over the call and its body, then runs it.
-    fn serve(self, hub: &Hub, query: Option<&str>, body: &[u8]) -> Result<Value, ApiError> {
+    fn serve(self, hub: &Hub, query: Option<&str>, body: &[u8]) -> Result<(StatusCode, Value), ApiError> {
         let params = authenticate(hub.settings(), self.method.as_str(), &self.raw_path, query, body)?;
         let param = |name: &str| params.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str());
-        match self.route {
+        let status = match self.route {
+            Route::Notify => StatusCode::ACCEPTED,
+            _ => StatusCode::OK,
+        };
+        let value = match self.route {
             Route::Trigger => trigger(hub, body),
             Route::Batch => batch(hub, body),
             Route::Channels => list_channels(hub, param("filter_by_prefix"), param("info")),
             Route::Channel(name) => get_channel(hub, &name, param("info")),
             Route::Users(name) => presence_users(hub, &name),
             Route::Terminate(user) => terminate(hub, &user),
-        }
+            Route::Notify => crate::notifications::notify(hub.notifications(), body).map_err(bad_request),
+        }?;
+        Ok((status, value))
     }
 }
 

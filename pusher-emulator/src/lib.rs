@@ -15,7 +15,13 @@
 //!   user sign-in, events sent to users, and terminated connections; a client that stops reading
 //!   is closed with 4100 once [`MAX_QUEUED_WS_BYTES`] wait for it;
 //! - **webhooks** (optional), sent signed so that `pusher_core::webhook::WebhookVerifier` accepts
-//!   them.
+//!   them;
+//! - the **push notification** call of PROTOCOL §10 (beta),
+//!   `POST /server_api/v1/apps/{id}/notifications`, signed like the HTTP API, its interests and
+//!   payloads checked as pusher-core checks them (1 to 10 valid interests; at least one of `apns`,
+//!   `gcm`, `fcm`, each a JSON object), answered `202` with `{"publishId": "pubid-N"}`, and kept
+//!   for [`Emulator::notifications`]. A client sends it to its notify host:
+//!   [`Emulator::config`] points that at the emulator too.
 //!
 //! Every signature the server checks or makes goes through the [`oracle`], written from the
 //! protocol apart from pusher-core's signing, so that a bug in the library's signing is not
@@ -23,8 +29,9 @@
 //!
 //! The [`Emulator`] handle gives the credentials (as a `PUSHER_URL`, a WebSocket URL or a
 //! [`pusher_core::Config`]) and lets a test look inside: the events received over the HTTP API
-//! (the latest 10,000 by default, so memory stays bounded however long it runs), the channels with
-//! their subscribers and presence members, and waits for an event to arrive.
+//! (the latest 10,000 by default, so memory stays bounded however long it runs), the push
+//! notifications received (bounded the same way), the channels with their subscribers and
+//! presence members, and waits for an event to arrive.
 //!
 //! The server runs on a thread and runtime of its own (with a worker thread per core, see
 //! [`EmulatorBuilder::threads`]), so it serves the same under
@@ -85,6 +92,7 @@
 
 pub mod client;
 mod http_api;
+mod notifications;
 mod options;
 pub mod oracle;
 mod server;
@@ -103,6 +111,7 @@ use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use pusher_core::Config;
 
 pub use http_api::{MAX_BODY_BYTES, TIMESTAMP_WINDOW_SECS};
+pub use notifications::ReceivedNotification;
 pub use options::Options;
 pub use state::{ChannelSnapshot, MAX_QUEUED_WS_BYTES, PresenceMember, ReceivedEvent, ReceivedEvents};
 pub use tls::{CertificateError, TEST_CERTIFICATE_NAMES, TestCertificates};
@@ -328,7 +337,8 @@ impl EmulatorBuilder {
 
     /// Keeps at most this many events received over the HTTP API for inspection (default
     /// [`DEFAULT_MAX_EVENTS`], 10,000), dropping the oldest first, so that memory stays bounded
-    /// however long the emulator runs. [`Emulator::events`] says how many were dropped.
+    /// however long the emulator runs. [`Emulator::events`] says how many were dropped. The push
+    /// notifications kept ([`Emulator::notifications`]) are bounded by the same number.
     ///
     /// An event kept (one per channel of a trigger) costs about 120 bytes plus its channel, name
     /// and data: about 250 bytes for a small event, so about 2.5 MB at the default bound, and at
@@ -581,8 +591,13 @@ impl Emulator {
         self.secure
     }
 
-    /// A configuration for this emulator (HTTP, or HTTPS when it serves TLS, to its port; its
-    /// credentials and payload ceiling, and the encryption master key if one was given).
+    /// A configuration for this emulator: HTTP (HTTPS when it serves TLS) to its port for the HTTP
+    /// API and for push notifications (the notify host), its credentials and payload ceiling, and
+    /// the encryption master key if one was given.
+    ///
+    /// A client made from [`pusher_url`](Self::pusher_url) instead sends push notifications to
+    /// the real service; point it here with the builder's `notify_host("127.0.0.1")`,
+    /// `notify_scheme(..)` and `notify_port(emulator.port())`.
     pub fn config(&self) -> Config {
         let s = self.settings();
         let scheme = if self.secure {
@@ -594,6 +609,9 @@ impl Emulator {
             .host(self.addr.ip().to_string())
             .scheme(scheme)
             .port(self.addr.port())
+            .notify_host(self.addr.ip().to_string())
+            .notify_scheme(scheme)
+            .notify_port(self.addr.port())
             .max_payload_bytes(s.max_payload_bytes);
         if let Some(key) = &self.master_key {
             builder = builder.encryption_master_key(key.clone());
@@ -639,6 +657,41 @@ impl Emulator {
     /// Forgets the events received so far, and the count of those dropped.
     pub fn clear_events(&self) {
         self.hub.clear_events();
+    }
+
+    /// The push notifications received on `/server_api/v1/apps/{id}/notifications` and accepted,
+    /// in order: the latest [`max_events`](EmulatorBuilder::max_events).
+    ///
+    /// ```
+    /// use pusher_core::api::{Notification, Operation, RequestContext};
+    /// use pusher_emulator::Emulator;
+    /// use pusher_emulator::client::plain_http;
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let emulator = Emulator::start().await?;
+    /// let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH)?.as_secs();
+    /// let notification = Notification::new(["donuts"])?
+    ///     .fcm(serde_json::json!({"notification": {"title": "Donuts"}}));
+    /// // `config()` sends notifications to the emulator.
+    /// let request = notification.build_request(&emulator.config(), &RequestContext::new(now))?;
+    /// let response = plain_http::send_request(request).await?;
+    /// assert_eq!(response.status(), 202);
+    /// assert_eq!(response.body(), br#"{"publishId":"pubid-1"}"#);
+    ///
+    /// let received = emulator.notifications();
+    /// assert_eq!(received[0].interests, ["donuts"]);
+    /// assert_eq!(received[0].payload["fcm"]["notification"]["title"], "Donuts");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn notifications(&self) -> Vec<ReceivedNotification> {
+        self.hub.notifications().snapshot()
+    }
+
+    /// Forgets the push notifications received so far (the publish ids keep counting).
+    pub fn clear_notifications(&self) {
+        self.hub.notifications().clear();
     }
 
     /// Every occupied channel with its subscription count and presence members, sorted by name.

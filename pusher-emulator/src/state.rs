@@ -14,6 +14,7 @@ use serde::Serialize;
 use serde_json::{Value, json};
 use tokio::sync::{mpsc, watch};
 
+use crate::notifications::NotificationLog;
 use crate::webhook_sender::WebhookQueue;
 
 /// A secret value (the app secret, the encryption master key). `Debug` redacts it; what is signed
@@ -409,6 +410,7 @@ pub(crate) struct Hub {
     /// Signalled on every received event, for blocking waiters.
     events_signal: Condvar,
     webhooks: Option<WebhookQueue>,
+    notifications: NotificationLog,
     next_socket: AtomicU64,
     socket_prefix: u64,
 }
@@ -428,12 +430,14 @@ impl Hub {
             channels: BTreeMap::new(),
             events: EventLog::new(settings.max_events),
         };
+        let notifications = NotificationLog::new(settings.max_events);
         Self {
             settings,
             inner: Mutex::new(inner),
             events_version: watch::Sender::new(0),
             events_signal: Condvar::new(),
             webhooks,
+            notifications,
             next_socket: AtomicU64::new(1),
             socket_prefix,
         }
@@ -441,6 +445,11 @@ impl Hub {
 
     pub(crate) fn settings(&self) -> &Settings {
         &self.settings
+    }
+
+    /// The push notifications received.
+    pub(crate) fn notifications(&self) -> &NotificationLog {
+        &self.notifications
     }
 
     fn lock(&self) -> MutexGuard<'_, Inner> {

@@ -6,13 +6,16 @@
 use std::net::TcpListener;
 use std::time::{Duration, Instant};
 
-use pusher::api::ChannelAttribute;
-use pusher::{Error, ResponseErrorKind, TransportErrorKind};
-use pusher_emulator::{Emulator, Subscriber};
+use pusher::{Error, TransportErrorKind};
+use pusher_emulator::Emulator;
 
 #[cfg(any(feature = "reqwest", feature = "isahc"))]
 #[tokio::test]
 async fn async_client_triggers_and_queries() {
+    use pusher::ResponseErrorKind;
+    use pusher::api::ChannelAttribute;
+    use pusher_emulator::Subscriber;
+
     let emulator = Emulator::start().await.unwrap();
     let pusher = pusher::Pusher::from_url(&emulator.pusher_url()).unwrap();
     let mut browser = Subscriber::connect(&emulator.ws_url()).await.unwrap();

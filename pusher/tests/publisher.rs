@@ -9,10 +9,10 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use pusher::publisher::{DeliveryError, PublishError, Publisher, PublisherBuildError};
+use pusher::pusher_reqwest::ReqwestClient;
 use pusher::{AsyncHttpClient, Config, ResponseErrorKind};
 use pusher_core::http_client::ResponseFuture;
 use pusher_emulator::{Emulator, Subscriber};
-use pusher_reqwest::ReqwestClient;
 use serde_json::json;
 use tokio::sync::Semaphore;
 

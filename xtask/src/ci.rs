@@ -38,12 +38,60 @@ pub(crate) const STEPS: [&str; 13] = [
 /// Crates that must never show up among pusher-core's normal dependencies: it is sans-io.
 pub(crate) const FORBIDDEN_IN_CORE: [&str; 7] = ["tokio", "hyper", "reqwest", "ureq", "isahc", "curl", "mio"];
 
-/// Feature combinations of the `pusher` facade that must build: the arguments after
-/// `cargo check -p pusher`.
+/// One feature set of the `pusher` facade whose client aliases differ from every other's: the
+/// facade's own tests (`pusher/tests/`, its examples and doctests) run under it, and its build must
+/// hold none of the HTTP stacks and TLS libraries it did not ask for.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct FacadeRun {
+    /// The feature arguments, after `cargo test -p pusher` and `cargo tree -p pusher`.
+    pub(crate) features: &'static [&'static str],
+    /// Which targets to test, after the features (none: all that `cargo test` builds).
+    pub(crate) targets: &'static [&'static str],
+    /// What `pusher::Pusher` and `pusher::blocking::Pusher` are, for the log.
+    pub(crate) aliases: &'static str,
+    /// Crates that must not be among its build's dependencies, normal or dev.
+    pub(crate) absent: &'static [&'static str],
+}
+
+/// Every feature set that selects different client aliases, each tested (see [`FacadeRun`]).
+pub(crate) const FACADE_TEST_RUNS: [FacadeRun; 5] = [
+    FacadeRun {
+        features: &[],
+        targets: &[],
+        aliases: "Pusher: reqwest with rustls",
+        absent: &["native-tls", "openssl-sys", "ureq", "isahc", "curl"],
+    },
+    FacadeRun {
+        features: &["--no-default-features", "--features", "reqwest,native-tls"],
+        targets: &[],
+        aliases: "Pusher: reqwest with native-tls",
+        absent: &["rustls", "ureq", "isahc", "curl"],
+    },
+    FacadeRun {
+        features: &["--features", "blocking"],
+        targets: &[],
+        aliases: "Pusher: reqwest; blocking::Pusher: reqwest's blocking client",
+        absent: &["native-tls", "openssl-sys", "ureq", "isahc", "curl"],
+    },
+    FacadeRun {
+        features: &["--no-default-features", "--features", "ureq,rustls"],
+        // The README's examples, the doctests, are written for `pusher::Pusher`, which this set
+        // does not have; its tests are the blocking client's.
+        targets: &["--tests"],
+        aliases: "blocking::Pusher: ureq with rustls",
+        absent: &["reqwest", "native-tls", "openssl-sys", "isahc", "curl"],
+    },
+    FacadeRun {
+        features: &["--no-default-features", "--features", "isahc"],
+        targets: &[],
+        aliases: "Pusher and blocking::Pusher: isahc",
+        absent: &["reqwest", "ureq", "rustls"],
+    },
+];
+
+/// Feature sets of the `pusher` facade that must build although no test runs under them, none
+/// selecting a client: the arguments after `cargo check -p pusher`.
 pub(crate) const FACADE_FEATURE_CHECKS: &[&[&str]] = &[
-    &["--no-default-features", "--features", "ureq"],
-    &["--no-default-features", "--features", "isahc"],
-    &["--features", "blocking"],
     &["--no-default-features"],
     &["--no-default-features", "--features", "publisher"],
 ];
@@ -270,7 +318,7 @@ fn test(root: &Path) -> Result<(), String> {
 
 fn sans_io(root: &Path) -> Result<(), String> {
     let tree = capture(cargo(root).args(["tree", "-p", "pusher-core", "-e", "normal", "--prefix", "none"]))?;
-    let found = forbidden_crates(&tree);
+    let found = crates_in(&tree, &FORBIDDEN_IN_CORE);
     if found.is_empty() {
         println!("pusher-core pulls in none of: {}", FORBIDDEN_IN_CORE.join(", "));
         Ok(())
@@ -282,10 +330,11 @@ fn sans_io(root: &Path) -> Result<(), String> {
     }
 }
 
-/// The crates of [`FORBIDDEN_IN_CORE`] that appear in `cargo tree --prefix none` output.
-pub(crate) fn forbidden_crates(tree: &str) -> Vec<&'static str> {
-    FORBIDDEN_IN_CORE
-        .into_iter()
+/// The crates of `names` that appear in `cargo tree --prefix none` output.
+pub(crate) fn crates_in(tree: &str, names: &[&'static str]) -> Vec<&'static str> {
+    names
+        .iter()
+        .copied()
         .filter(|name| {
             tree.lines()
                 .any(|line| line.trim_start().starts_with(&format!("{name} v")))
@@ -293,7 +342,35 @@ pub(crate) fn forbidden_crates(tree: &str) -> Vec<&'static str> {
         .collect()
 }
 
+/// The facade's tests under each of [`FACADE_TEST_RUNS`], each build first checked for the crates
+/// it must not hold; then [`FACADE_FEATURE_CHECKS`].
 fn features(root: &Path) -> Result<(), String> {
+    for run in FACADE_TEST_RUNS {
+        let shown = if run.features.is_empty() {
+            "default features".to_owned()
+        } else {
+            run.features.join(" ")
+        };
+        println!("pusher with {shown}: {}", run.aliases);
+        let tree = capture(
+            cargo(root)
+                .args(["tree", "-p", "pusher", "-e", "normal,dev", "--prefix", "none"])
+                .args(run.features),
+        )?;
+        let found = crates_in(&tree, run.absent);
+        if !found.is_empty() {
+            return Err(format!(
+                "pusher with {shown} must not depend on {} but does (see `cargo tree -p pusher -e normal,dev -i CRATE`)",
+                found.join(", ")
+            ));
+        }
+        run_cmd(
+            cargo(root)
+                .args(["test", "-p", "pusher"])
+                .args(run.features)
+                .args(run.targets),
+        )?;
+    }
     for extra in FACADE_FEATURE_CHECKS {
         run_cmd(cargo(root).args(["check", "-p", "pusher"]).args(*extra))?;
     }
@@ -458,13 +535,57 @@ mod tests {
     }
 
     #[test]
-    fn forbidden_crates_match_names_at_line_start() {
+    fn crates_in_match_names_at_line_start() {
         let clean = "pusher-core v0.1.0 (/w/pusher-core)\nhttp v1.3.1\nbytes v1.10.1\nhmac v0.13.0\n";
-        assert!(forbidden_crates(clean).is_empty());
+        assert!(crates_in(clean, &FORBIDDEN_IN_CORE).is_empty());
         // Names that merely start with or contain a forbidden name are fine.
-        assert!(forbidden_crates("tokio-util-free v1.0.0\nmiow v0.6.0\nlibcurl-ish v1.0.0\n").is_empty());
+        let lookalikes = "tokio-util-free v1.0.0\nmiow v0.6.0\nlibcurl-ish v1.0.0\nrustls-pki-types v1.0.0\n";
+        assert!(crates_in(lookalikes, &FORBIDDEN_IN_CORE).is_empty());
+        assert!(crates_in(lookalikes, &["rustls", "curl"]).is_empty());
         let dirty = "pusher-core v0.1.0\nureq v3.0.0\ntokio v1.45.0 (*)\nmio v1.0.0\n";
-        assert_eq!(forbidden_crates(dirty), vec!["tokio", "ureq", "mio"]);
+        assert_eq!(crates_in(dirty, &FORBIDDEN_IN_CORE), vec!["tokio", "ureq", "mio"]);
+        assert_eq!(
+            crates_in("  rustls v0.23.0 (*)\n", &["native-tls", "rustls"]),
+            vec!["rustls"]
+        );
+    }
+
+    #[test]
+    fn every_facade_run_names_its_own_stack_and_excludes_the_others() {
+        let stacks = ["reqwest", "ureq", "isahc"];
+        for run in FACADE_TEST_RUNS {
+            let features = run.features.join(" ");
+            let enabled: Vec<&str> = if run.features.contains(&"--no-default-features") {
+                run.features
+                    .iter()
+                    .skip_while(|a| **a != "--features")
+                    .nth(1)
+                    .map(|list| list.split(',').collect())
+                    .unwrap_or_default()
+            } else {
+                // The default features are reqwest and rustls.
+                let mut enabled = vec!["reqwest", "rustls"];
+                enabled.extend(run.features.iter().skip(1).flat_map(|list| list.split(',')));
+                enabled
+            };
+            for stack in stacks {
+                assert_eq!(
+                    run.absent.contains(&stack),
+                    !enabled.contains(&stack),
+                    "{features}: {stack} must be absent exactly when it is not enabled"
+                );
+            }
+            for tls in ["rustls", "native-tls"] {
+                if enabled.contains(&tls) {
+                    assert!(!run.absent.contains(&tls), "{features}: {tls} is enabled");
+                }
+            }
+        }
+        // Each run selects different aliases.
+        let mut aliases: Vec<&str> = FACADE_TEST_RUNS.iter().map(|r| r.aliases).collect();
+        aliases.sort_unstable();
+        aliases.dedup();
+        assert_eq!(aliases.len(), FACADE_TEST_RUNS.len());
     }
 
     #[test]
