@@ -150,7 +150,10 @@ fn a_misbehaving_server_gets_the_error_it_earns_without_its_whole_body_read() {
         // sockets' buffers once the client stops reading: bounded, but by the kernel's limits.
         let sent = server.bytes_streamed();
         let bound = std_client::MAX_BODY as u64 + socket_buffers();
-        assert!(sent < bound, "{behavior:?}: {sent} bytes sent, at most {bound} expected");
+        assert!(
+            sent < bound,
+            "{behavior:?}: {sent} bytes sent, at most {bound} expected"
+        );
     }
 }
 
