@@ -29,6 +29,7 @@ mod adapter;
 pub mod body;
 pub mod error;
 pub mod options;
+mod tls;
 #[cfg(feature = "tracing")]
 #[cfg_attr(docsrs, doc(cfg(feature = "tracing")))]
 pub mod trace;
