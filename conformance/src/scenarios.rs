@@ -10,7 +10,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use pusher_core::api::{
     BatchEvent, ChannelAttribute, ChannelInfo, EventData, GetChannel, GetPresenceUsers, ListChannels,
-    Notification, Operation, TerminateUserConnections, Trigger, TriggerBatch,
+    Notification, Operation, TerminateUserConnections, Trigger, TriggerBatch, TriggerResponse,
 };
 use pusher_core::auth::{self, PresenceMember, UserData};
 use pusher_core::webhook::{WebhookEvent, WebhookVerifier};
@@ -259,6 +259,15 @@ async fn occupied_pair(ctx: &Ctx<'_>) -> Result<(String, String, Vec<Subscriber>
 
 /// 3a. A trigger with `info` answers each channel's attributes, and is delivered.
 ///
+/// The attributes a trigger's answer gives, per channel.
+fn channel_counts(answer: &TriggerResponse) -> Vec<(String, Counts)> {
+    answer
+        .channels
+        .iter()
+        .map(|(channel, info)| (channel.clone(), counts(info)))
+        .collect()
+}
+
 /// A server that ignores `info` answers no attributes; the events arrive all the same.
 async fn trigger_info(ctx: &Ctx<'_>) -> Outcome {
     let (presence, public, mut subscribers) = occupied_pair(ctx).await?;
@@ -273,11 +282,7 @@ async fn trigger_info(ctx: &Ctx<'_>) -> Outcome {
             .info([ChannelAttribute::UserCount, ChannelAttribute::SubscriptionCount]),
         )
         .await?;
-    let answered: Vec<(String, Counts)> = answer
-        .channels
-        .iter()
-        .map(|(channel, info)| (channel.clone(), counts(info)))
-        .collect();
+    let answered = channel_counts(&answer);
     let expected = if ctx.target.quirks.trigger_ignores_info {
         Vec::new()
     } else {
@@ -301,11 +306,7 @@ async fn trigger_info(ctx: &Ctx<'_>) -> Outcome {
             .info([ChannelAttribute::SubscriptionCount]),
         )
         .await?;
-    let answered: Vec<(String, Counts)> = answer
-        .channels
-        .iter()
-        .map(|(channel, info)| (channel.clone(), counts(info)))
-        .collect();
+    let answered = channel_counts(&answer);
     let mut expected = if ctx.target.quirks.trigger_ignores_info {
         Vec::new()
     } else {

@@ -4,39 +4,13 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: a panic is a failure
 
-use std::time::{SystemTime, UNIX_EPOCH};
+mod common;
 
+use common::{Reply, now, raw_request, send, signed_query};
 use pusher_core::api::{Notification, Operation, RequestContext, WebhookLevel};
-use pusher_core::signing::{SigningInput, sign_request};
 use pusher_core::{Config, Scheme};
 use pusher_emulator::Emulator;
-use pusher_emulator::client::plain_http;
 use serde_json::{Value, json};
-
-fn now() -> u64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs()
-}
-
-/// A status and a body read as text.
-#[derive(Debug)]
-struct Reply {
-    status: u16,
-    body: String,
-    content_type: String,
-}
-
-async fn send(request: http::Request<Vec<u8>>) -> Reply {
-    let response = plain_http::send_request(request).await.unwrap();
-    Reply {
-        status: response.status().as_u16(),
-        content_type: response
-            .headers()
-            .get(http::header::CONTENT_TYPE)
-            .map(|v| v.to_str().unwrap().to_owned())
-            .unwrap_or_default(),
-        body: String::from_utf8(response.into_body()).unwrap(),
-    }
-}
 
 /// `notification` built by pusher-core as `config` makes it, and sent.
 async fn notify_as(config: &Config, notification: &Notification) -> Reply {
@@ -49,24 +23,8 @@ async fn notify_as(config: &Config, notification: &Notification) -> Reply {
 /// `method path` with `body`, signed by hand with the app's credentials: for bodies pusher-core
 /// refuses to build.
 fn signed(emulator: &Emulator, method: &'static str, path: &str, body: &[u8]) -> http::Request<Vec<u8>> {
-    let query = sign_request(
-        emulator.key(),
-        emulator.secret(),
-        &SigningInput {
-            method,
-            path,
-            params: &[],
-            body,
-            timestamp: now(),
-        },
-    )
-    .to_query_string();
-    http::Request::builder()
-        .method(method)
-        .uri(format!("{}{path}?{query}", emulator.http_url()))
-        .header("content-type", "application/json")
-        .body(body.to_vec())
-        .unwrap()
+    let query = signed_query(emulator, method, path, &[], body, now());
+    raw_request(emulator, method, &format!("{path}?{query}"), body.to_vec())
 }
 
 fn notifications_path(emulator: &Emulator) -> String {

@@ -109,18 +109,7 @@ impl Signed {
             .iter()
             .map(|(k, v)| (k.as_str(), v.as_str()))
             .collect();
-        sign_request(
-            emulator.key(),
-            emulator.secret(),
-            &SigningInput {
-                method: self.method,
-                path: &path,
-                params: &params,
-                body: &self.body,
-                timestamp: self.timestamp,
-            },
-        )
-        .to_query_string()
+        signed_query(emulator, self.method, &path, &params, &self.body, self.timestamp)
     }
 
     pub fn request(&self, emulator: &Emulator) -> http::Request<Vec<u8>> {
@@ -137,6 +126,30 @@ impl Signed {
             self.body.clone(),
         )
     }
+}
+
+/// The query string that signs `method path` with `params` and `body` at `timestamp` with the
+/// emulator's credentials.
+pub fn signed_query(
+    emulator: &Emulator,
+    method: &str,
+    path: &str,
+    params: &[(&str, &str)],
+    body: &[u8],
+    timestamp: u64,
+) -> String {
+    sign_request(
+        emulator.key(),
+        emulator.secret(),
+        &SigningInput {
+            method,
+            path,
+            params,
+            body,
+            timestamp,
+        },
+    )
+    .to_query_string()
 }
 
 pub fn raw_request(emulator: &Emulator, method: &str, target: &str, body: Vec<u8>) -> http::Request<Vec<u8>> {
