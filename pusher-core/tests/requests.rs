@@ -407,6 +407,30 @@ fn unserializable_data_is_an_error() {
     assert!(matches!(e, RequestError::Serialize(_)), "{e}");
 }
 
+/// Data whose serialization makes event data itself, as a wrapper type might.
+struct Nested(Value);
+
+impl serde::Serialize for Nested {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let inner = EventData::json(&self.0).map_err(serde::ser::Error::custom)?;
+        serializer.serialize_str(inner.as_str())
+    }
+}
+
+#[test]
+fn data_is_serialized_exactly_even_when_serializing_makes_data() {
+    let big = "x".repeat(70_000);
+    assert_eq!(
+        EventData::json(&json!({"big": big})).unwrap().as_str().len(),
+        70_010
+    );
+    // After a large value, a small one is not padded or mixed with the earlier one.
+    assert_eq!(EventData::json(&json!([1, 2])).unwrap().as_str(), "[1,2]");
+    let nested = EventData::json(&[Nested(json!({"a": 1})), Nested(json!("b"))]).unwrap();
+    assert_eq!(nested.as_str(), r#"["{\"a\":1}","\"b\""]"#);
+    assert_eq!(EventData::json("after").unwrap().as_str(), r#""after""#);
+}
+
 // ---- parsers: every call reads its answer the same way ----
 
 type Parser = Box<dyn Fn(http::Response<Vec<u8>>) -> Result<(), ResponseError>>;

@@ -1,6 +1,7 @@
 //! Triggering events: one event on 1 to 100 channels, or a batch of 1 to 10 events.
 
 use std::borrow::Cow;
+use std::cell::RefCell;
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
@@ -24,12 +25,38 @@ pub struct EventData(String);
 impl EventData {
     /// Serializes `value` to JSON, once.
     pub fn json<T: Serialize + ?Sized>(value: &T) -> Result<Self, RequestError> {
-        // Room for most event data at once, so that the buffer seldom grows (the ceiling is 10 KB).
-        let mut json = Vec::with_capacity(1024);
-        serde_json::to_writer(&mut json, value).map_err(RequestError::Serialize)?;
-        String::from_utf8(json)
-            .map(Self)
-            .map_err(|_| RequestError::Serialize(serde::ser::Error::custom("the JSON is not UTF-8")))
+        thread_local! {
+            // The thread's buffer to serialize into, so that the data itself is allocated once,
+            // at its exact size: a publisher may hold thousands of events queued.
+            static SCRATCH: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+        }
+        /// A buffer larger than this is not kept for the next event (the ceiling is 10 KB).
+        const KEEP: usize = 64 * 1024;
+        let exact = |json: &[u8]| {
+            std::str::from_utf8(json)
+                .map(|json| Self(json.to_owned()))
+                .map_err(|_| RequestError::Serialize(serde::ser::Error::custom("the JSON is not UTF-8")))
+        };
+        let in_scratch = SCRATCH.try_with(|scratch| {
+            // Taken already when a value's `Serialize` makes event data itself: it gets its own.
+            let mut json = scratch.try_borrow_mut().ok()?;
+            json.clear();
+            let data = serde_json::to_writer(&mut *json, value)
+                .map_err(RequestError::Serialize)
+                .and_then(|()| exact(&json));
+            if json.capacity() > KEEP {
+                *json = Vec::new();
+            }
+            Some(data)
+        });
+        match in_scratch {
+            Ok(Some(data)) => data,
+            _ => {
+                let mut json = Vec::with_capacity(128);
+                serde_json::to_writer(&mut json, value).map_err(RequestError::Serialize)?;
+                exact(&json)
+            }
+        }
     }
 
     /// Sends `encoded` as it is: it is already the event's data.

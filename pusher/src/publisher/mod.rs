@@ -409,8 +409,10 @@ impl Publisher {
     fn enqueue(&self, event: Outgoing, room: OwnedSemaphorePermit) -> Result<Receipt, PublishError> {
         let (reply, receipt) = oneshot::channel();
         self.commands
-            .send(Command::Publish(worker::Queued { event, reply, room }))
+            .send(Command::Publish(worker::Queued { event, reply }))
             .map_err(|_| PublishError::Closed)?;
+        // The worker gives the room back once the event is answered.
+        room.forget();
         Ok(Receipt(receipt))
     }
 }

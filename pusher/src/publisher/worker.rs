@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use pusher_core::api::TriggerBatch;
 use pusher_core::{AsyncHttpClient, ChannelName, Error, Pusher};
-use tokio::sync::{OwnedSemaphorePermit, Semaphore, mpsc, oneshot, watch};
+use tokio::sync::{Semaphore, mpsc, oneshot, watch};
 use tokio::task::{Id, JoinError, JoinSet};
 use tokio::time::Instant;
 
@@ -28,13 +28,12 @@ pub(super) enum Command {
     Close,
 }
 
-/// A checked event, the receipt to answer, and its room in the queue (given back with the
-/// answer).
+/// A checked event and the receipt to answer. Its room in the queue (a permit of `room`) was
+/// taken by the handle, and is given back with the answer.
 #[derive(Debug)]
 pub(super) struct Queued {
     pub(super) event: Outgoing,
     pub(super) reply: oneshot::Sender<Result<(), DeliveryError>>,
-    pub(super) room: OwnedSemaphorePermit,
 }
 
 impl OnChannels for Queued {
@@ -54,7 +53,7 @@ pub(super) struct Settings {
 /// A request in flight: whom to answer, and what to free, when it is answered.
 #[derive(Debug)]
 struct InFlight {
-    replies: Vec<(oneshot::Sender<Result<(), DeliveryError>>, OwnedSemaphorePermit)>,
+    replies: Vec<oneshot::Sender<Result<(), DeliveryError>>>,
     channels: Vec<ChannelName>,
     first: Seq,
 }
@@ -115,10 +114,11 @@ where
                 }
                 command = self.commands.recv(), if !self.closing => match command {
                     Some(command) => {
-                        self.handle(command);
+                        let now = Instant::now();
+                        self.handle(command, now);
                         // Take in whatever else is waiting, so that it can go in the same batch.
                         while let Ok(command) = self.commands.try_recv() {
-                            self.handle(command);
+                            self.handle(command, now);
                         }
                     }
                     None => self.closing = true,
@@ -129,10 +129,10 @@ where
         tracing::debug!(target: TARGET, "publisher stopped");
     }
 
-    fn handle(&mut self, command: Command) {
+    fn handle(&mut self, command: Command, now: Instant) {
         match command {
             Command::Publish(queued) => {
-                self.lanes.push(queued, Instant::now());
+                self.lanes.push(queued, now);
             }
             Command::Flush(done) => {
                 self.flushes.push((self.lanes.next_seq(), done));
@@ -192,7 +192,7 @@ where
         let mut batch = Vec::with_capacity(count);
         let mut alone = None;
         for queued in events {
-            replies.push((queued.reply, queued.room));
+            replies.push(queued.reply);
             match queued.event {
                 Outgoing::One(event) => batch.push(event),
                 Outgoing::Several(trigger) => alone = Some(trigger),
@@ -237,7 +237,9 @@ where
         if let Err(error) = &outcome {
             tracing::warn!(target: TARGET, events = request.replies.len(), %error, "request failed");
         }
-        for (reply, _room) in request.replies {
+        // The room of the answered events, given back at once rather than event by event.
+        self.room.add_permits(request.replies.len());
+        for reply in request.replies {
             let _ = reply.send(outcome.clone());
         }
         self.lanes.release(&request.channels);
