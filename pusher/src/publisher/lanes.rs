@@ -6,9 +6,15 @@
 //! the same time and takes each channel's events in the order they were published. An event on
 //! several channels stands in each of their lanes and goes when it heads all of them.
 //!
+//! An event on one channel is held in its lane itself; one on several channels is held once, and
+//! stands in each of its lanes by its sequence number. Queuing an event and taking it cost a
+//! lookup of its channel's lane and a step of that lane's queue; only a lane that starts or stops
+//! waiting touches the ordered set of lane heads.
+//!
 //! No clock and no I/O: the worker passes the time in and sends what [`Lanes::take`] hands out.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
+use std::collections::{BTreeSet, HashMap, VecDeque};
+use std::ops::Bound;
 
 use tokio::time::Instant;
 
@@ -23,51 +29,84 @@ pub(super) trait OnChannels {
     fn channels(&self) -> &[ChannelName];
 }
 
+/// A lane, as an index into [`Lanes`]' lanes: valid from the first event of its channel until
+/// the lane is empty and not busy, then given to the next new channel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(super) struct LaneId(usize);
+
 /// The events waiting to be sent, by channel.
 #[derive(Debug)]
 pub(super) struct Lanes<T> {
-    /// Every waiting event, by sequence number.
-    queued: BTreeMap<Seq, Queued<T>>,
-    /// One lane per channel that has events waiting or in flight.
-    lanes: HashMap<ChannelName, Lane>,
-    /// The first event of every lane that is not busy: the events that could go now.
-    heads: BTreeSet<Seq>,
+    /// The lane of every channel that has events waiting or in flight.
+    ids: HashMap<ChannelName, LaneId>,
+    /// The lanes by id; `None` where an id is free.
+    lanes: Vec<Option<Lane<T>>>,
+    /// The free ids.
+    free: Vec<LaneId>,
+    /// The events on several channels, by sequence number.
+    shared: HashMap<Seq, Queued<T>>,
+    /// The first event of every lane that is not busy: the events that could go now, oldest first.
+    heads: BTreeSet<(Seq, LaneId)>,
     /// How many events stand in lanes that are not busy (an event on several channels counts
     /// once per lane).
     waiting: usize,
+    /// How many events are queued.
+    len: usize,
     next_seq: Seq,
 }
 
 #[derive(Debug)]
 struct Queued<T> {
+    seq: Seq,
     event: T,
     queued_at: Instant,
 }
 
-#[derive(Debug, Default)]
-struct Lane {
-    events: VecDeque<Seq>,
+#[derive(Debug)]
+struct Lane<T> {
+    events: VecDeque<Entry<T>>,
     busy: bool,
+    channel: ChannelName,
+}
+
+/// A place in a lane.
+#[derive(Debug)]
+enum Entry<T> {
+    /// An event on this lane's channel alone.
+    Own(Queued<T>),
+    /// An event on several channels, held in [`Lanes::shared`].
+    Shared(Seq),
+}
+
+impl<T> Entry<T> {
+    fn seq(&self) -> Seq {
+        match self {
+            Entry::Own(queued) => queued.seq,
+            Entry::Shared(seq) => *seq,
+        }
+    }
 }
 
 /// Events taken to be sent in one request, and the lanes that are busy until it is answered.
 #[derive(Debug)]
 pub(super) struct Taken<T> {
-    /// The events, in the order they were queued: one on several channels goes alone.
-    pub(super) events: Vec<T>,
+    /// The events with their sequence numbers, each lane's in order: one on several channels
+    /// goes alone.
+    pub(super) events: Vec<(Seq, T)>,
     /// The lanes to [`release`](Lanes::release) when the request is answered.
-    pub(super) channels: Vec<ChannelName>,
-    /// The sequence number of the first event.
-    pub(super) first: Seq,
+    pub(super) lanes: Vec<LaneId>,
 }
 
 impl<T: OnChannels> Lanes<T> {
     pub(super) fn new() -> Self {
         Self {
-            queued: BTreeMap::new(),
-            lanes: HashMap::new(),
+            ids: HashMap::new(),
+            lanes: Vec::new(),
+            free: Vec::new(),
+            shared: HashMap::new(),
             heads: BTreeSet::new(),
             waiting: 0,
+            len: 0,
             next_seq: 0,
         }
     }
@@ -76,27 +115,71 @@ impl<T: OnChannels> Lanes<T> {
     pub(super) fn push(&mut self, event: T, now: Instant) -> Seq {
         let seq = self.next_seq;
         self.next_seq += 1;
-        for channel in event.channels() {
-            let lane = match self.lanes.get_mut(channel) {
-                Some(lane) => lane,
-                None => self.lanes.entry(channel.clone()).or_default(),
-            };
-            lane.events.push_back(seq);
-            if !lane.busy {
-                self.waiting += 1;
-                if lane.events.len() == 1 {
-                    self.heads.insert(seq);
-                }
+        self.len += 1;
+        let queued = Queued {
+            seq,
+            event,
+            queued_at: now,
+        };
+        if let [channel] = queued.event.channels() {
+            let id = self.lane_of(channel);
+            self.stand(id, Entry::Own(queued));
+        } else {
+            let ids: Vec<LaneId> = queued.event.channels().iter().map(|c| self.lane_of(c)).collect();
+            for id in ids {
+                self.stand(id, Entry::Shared(seq));
+            }
+            self.shared.insert(seq, queued);
+        }
+        seq
+    }
+
+    /// The lane of `channel`, made if it has none.
+    fn lane_of(&mut self, channel: &ChannelName) -> LaneId {
+        if let Some(&id) = self.ids.get(channel) {
+            return id;
+        }
+        let lane = Lane {
+            events: VecDeque::new(),
+            busy: false,
+            channel: channel.clone(),
+        };
+        let id = match self.free.pop() {
+            Some(id) => {
+                self.lanes[id.0] = Some(lane);
+                id
+            }
+            None => {
+                self.lanes.push(Some(lane));
+                LaneId(self.lanes.len() - 1)
+            }
+        };
+        self.ids.insert(channel.clone(), id);
+        id
+    }
+
+    /// Puts `entry` at the back of lane `id`.
+    fn stand(&mut self, id: LaneId, entry: Entry<T>) {
+        let seq = entry.seq();
+        let Some(lane) = self.lanes.get_mut(id.0).and_then(Option::as_mut) else {
+            return;
+        };
+        lane.events.push_back(entry);
+        if !lane.busy {
+            let first = lane.events.len() == 1;
+            self.waiting += 1;
+            if first {
+                self.heads.insert((seq, id));
             }
         }
-        self.queued.insert(
-            seq,
-            Queued {
-                event,
-                queued_at: now,
-            },
-        );
-        seq
+    }
+
+    fn lane(&self, id: LaneId) -> Option<&Lane<T>> {
+        self.lanes.get(id.0).and_then(Option::as_ref)
+    }
+
+    fn lane_mut(&mut self, id: LaneId) -> Option<&mut Lane<T>> {
+        self.lanes.get_mut(id.0).and_then(Option::as_mut)
     }
 
     /// How many events wait in lanes that are not busy: whether a full batch could go.
@@ -106,13 +189,11 @@ impl<T: OnChannels> Lanes<T> {
 
     /// When the oldest event that heads a lane which is not busy was queued.
     pub(super) fn oldest_head(&self) -> Option<Instant> {
-        let seq = self.heads.first()?;
-        self.queued.get(seq).map(|q| q.queued_at)
-    }
-
-    /// The sequence number of the oldest event still waiting.
-    pub(super) fn oldest(&self) -> Option<Seq> {
-        self.queued.keys().next().copied()
+        let &(_, id) = self.heads.first()?;
+        match self.lane(id)?.events.front()? {
+            Entry::Own(queued) => Some(queued.queued_at),
+            Entry::Shared(seq) => self.shared.get(seq).map(|q| q.queued_at),
+        }
     }
 
     /// The sequence number the next event will get: every event queued so far has a lower one.
@@ -122,12 +203,12 @@ impl<T: OnChannels> Lanes<T> {
 
     /// How many events are waiting.
     pub(super) fn len(&self) -> usize {
-        self.queued.len()
+        self.len
     }
 
     /// Whether no event is waiting.
     pub(super) fn is_empty(&self) -> bool {
-        self.queued.is_empty()
+        self.len == 0
     }
 
     /// Takes the events of the next request, oldest first: the oldest event that can go, and, when
@@ -136,102 +217,109 @@ impl<T: OnChannels> Lanes<T> {
     /// Every lane an event is taken from is busy until [`release`](Self::release)d.
     pub(super) fn take(&mut self, max_batch: usize) -> Option<Taken<T>> {
         let mut taken = Taken {
-            events: Vec::new(),
-            channels: Vec::new(),
-            first: Seq::MAX,
+            events: Vec::with_capacity(max_batch.min(self.waiting)),
+            lanes: Vec::new(),
         };
-        let mut after = None;
+        let mut after = Bound::Unbounded;
         while taken.events.len() < max_batch {
-            let next = match after {
-                None => self.heads.first(),
-                Some(seq) => self.heads.range(seq + 1..).next(),
+            let Some(&(seq, id)) = self.heads.range((after, Bound::Unbounded)).next() else {
+                break;
             };
-            let Some(&seq) = next else { break };
-            after = Some(seq);
-            let Some(channels) = self.queued.get(&seq).map(|q| q.event.channels()) else {
-                continue;
+            after = Bound::Excluded((seq, id));
+            let shared = match self.lane(id).and_then(|lane| lane.events.front()) {
+                Some(Entry::Own(_)) => false,
+                Some(Entry::Shared(_)) => true,
+                None => continue,
             };
-            if channels.len() > 1 {
+            if shared {
                 // It goes alone, when every lane it stands in is free and it heads each of them.
-                let free = channels.iter().all(|c| {
-                    self.lanes
-                        .get(c)
-                        .is_some_and(|lane| !lane.busy && lane.events.front() == Some(&seq))
-                });
-                if taken.events.is_empty() && free {
-                    let channels = channels.to_vec();
-                    for channel in &channels {
-                        self.occupy(channel);
-                        self.pop(channel);
-                    }
-                    return self.remove(seq).map(|event| Taken {
-                        events: vec![event],
-                        channels,
-                        first: seq,
-                    });
+                if taken.events.is_empty()
+                    && let Some(alone) = self.take_shared(seq)
+                {
+                    return Some(alone);
                 }
                 continue;
             }
-            let channel = channels[0].clone();
-            self.occupy(&channel);
-            if let Some(lane) = self.lanes.get_mut(&channel) {
-                // The lane's events up to the next one on several channels, which goes alone.
-                while taken.events.len() < max_batch
-                    && let Some(&head) = lane.events.front()
-                    && self
-                        .queued
-                        .get(&head)
-                        .is_some_and(|q| q.event.channels().len() == 1)
-                    && let Some(queued) = self.queued.remove(&head)
-                {
-                    lane.events.pop_front();
-                    taken.first = taken.first.min(head);
-                    taken.events.push(queued.event);
-                }
+            self.occupy(id);
+            taken.lanes.push(id);
+            let Some(lane) = self.lanes.get_mut(id.0).and_then(Option::as_mut) else {
+                continue;
+            };
+            // The lane's events up to the next one on several channels, which goes alone.
+            while taken.events.len() < max_batch
+                && matches!(lane.events.front(), Some(Entry::Own(_)))
+                && let Some(Entry::Own(queued)) = lane.events.pop_front()
+            {
+                self.len -= 1;
+                taken.events.push((queued.seq, queued.event));
             }
-            taken.channels.push(channel);
         }
         (!taken.events.is_empty()).then_some(taken)
     }
 
-    /// Marks `channel`'s lane busy: its events no longer wait to go.
-    fn occupy(&mut self, channel: &ChannelName) {
-        if let Some(lane) = self.lanes.get_mut(channel)
-            && !lane.busy
-        {
+    /// Takes the event on several channels `seq` alone, if it heads each of its lanes and none is
+    /// busy.
+    fn take_shared(&mut self, seq: Seq) -> Option<Taken<T>> {
+        let queued = self.shared.get(&seq)?;
+        let lanes: Vec<LaneId> = queued
+            .event
+            .channels()
+            .iter()
+            .map(|c| self.ids.get(c).copied())
+            .collect::<Option<_>>()?;
+        let free = lanes.iter().all(|&id| {
+            self.lane(id)
+                .is_some_and(|lane| !lane.busy && lane.events.front().map(Entry::seq) == Some(seq))
+        });
+        if !free {
+            return None;
+        }
+        for &id in &lanes {
+            self.occupy(id);
+            if let Some(lane) = self.lane_mut(id) {
+                lane.events.pop_front();
+            }
+        }
+        let queued = self.shared.remove(&seq)?;
+        self.len -= 1;
+        Some(Taken {
+            events: vec![(seq, queued.event)],
+            lanes,
+        })
+    }
+
+    /// Marks lane `id` busy: its events no longer wait to go.
+    fn occupy(&mut self, id: LaneId) {
+        let Some(lane) = self.lanes.get_mut(id.0).and_then(Option::as_mut) else {
+            return;
+        };
+        if !lane.busy {
             lane.busy = true;
             self.waiting -= lane.events.len();
             if let Some(head) = lane.events.front() {
-                self.heads.remove(head);
+                self.heads.remove(&(head.seq(), id));
             }
         }
     }
 
-    /// Drops the first event of `channel`'s (busy) lane.
-    fn pop(&mut self, channel: &ChannelName) {
-        if let Some(lane) = self.lanes.get_mut(channel) {
-            lane.events.pop_front();
-        }
-    }
-
-    fn remove(&mut self, seq: Seq) -> Option<T> {
-        self.queued.remove(&seq).map(|q| q.event)
-    }
-
-    /// Frees the lanes of an answered request: their next events may go.
-    pub(super) fn release(&mut self, channels: &[ChannelName]) {
-        for channel in channels {
-            let Some(lane) = self.lanes.get_mut(channel) else {
+    /// Frees the lanes of an answered request: their next events may go, and a lane left empty
+    /// is forgotten.
+    pub(super) fn release(&mut self, lanes: &[LaneId]) {
+        for &id in lanes {
+            let Some(lane) = self.lanes.get_mut(id.0).and_then(Option::as_mut) else {
                 continue;
             };
             lane.busy = false;
             match lane.events.front() {
-                Some(&head) => {
+                Some(head) => {
                     self.waiting += lane.events.len();
-                    self.heads.insert(head);
+                    self.heads.insert((head.seq(), id));
                 }
                 None => {
-                    self.lanes.remove(channel);
+                    if let Some(lane) = self.lanes[id.0].take() {
+                        self.ids.remove(&lane.channel);
+                    }
+                    self.free.push(id);
                 }
             }
         }
@@ -256,16 +344,19 @@ mod tests {
 
     fn lanes(events: &[(u32, &[&str])]) -> Lanes<Event> {
         let mut lanes = Lanes::new();
-        let now = Instant::now();
         for (id, channels) in events {
-            let channels = channels.iter().map(|c| c.parse().unwrap()).collect();
-            lanes.push(Event { id: *id, channels }, now);
+            push(&mut lanes, *id, channels);
         }
         lanes
     }
 
+    fn push(lanes: &mut Lanes<Event>, id: u32, channels: &[&str]) {
+        let channels = channels.iter().map(|c| c.parse().unwrap()).collect();
+        lanes.push(Event { id, channels }, Instant::now());
+    }
+
     fn ids(taken: &Taken<Event>) -> Vec<u32> {
-        taken.events.iter().map(|e| e.id).collect()
+        taken.events.iter().map(|(_, e)| e.id).collect()
     }
 
     #[test]
@@ -274,7 +365,8 @@ mod tests {
         assert_eq!(lanes.waiting(), 5);
         let taken = lanes.take(4).unwrap();
         assert_eq!(ids(&taken), [1, 3, 4, 2]);
-        assert_eq!(taken.first, 0);
+        let seqs: Vec<Seq> = taken.events.iter().map(|(seq, _)| *seq).collect();
+        assert_eq!(seqs, [0, 2, 3, 1]);
         assert_eq!(lanes.waiting(), 1);
         assert_eq!(ids(&lanes.take(10).unwrap()), [5]);
         assert!(lanes.take(10).is_none());
@@ -290,10 +382,15 @@ mod tests {
         let second = lanes.take(10).unwrap();
         assert_eq!(ids(&second), [4]);
         assert!(lanes.take(10).is_none());
-        lanes.release(&first.channels);
-        assert_eq!(ids(&lanes.take(10).unwrap()), [3]);
-        lanes.release(&second.channels);
-        assert!(lanes.lanes.len() == 1, "an empty, answered lane is forgotten");
+        // A new event on a busy lane waits too.
+        push(&mut lanes, 5, &["a"]);
+        assert_eq!(lanes.waiting(), 0);
+        assert!(lanes.take(10).is_none());
+        lanes.release(&first.lanes);
+        assert_eq!(lanes.waiting(), 2);
+        assert_eq!(ids(&lanes.take(10).unwrap()), [3, 5]);
+        lanes.release(&second.lanes);
+        assert_eq!(lanes.ids.len(), 1, "an empty, answered lane is forgotten");
     }
 
     #[test]
@@ -303,22 +400,41 @@ mod tests {
         // 2 cannot join a batch, and 3 stands behind it in b; c goes.
         assert_eq!(ids(&first), [1, 4]);
         assert!(lanes.take(10).is_none());
-        lanes.release(&first.channels);
+        lanes.release(&first.lanes);
         let alone = lanes.take(10).unwrap();
         assert_eq!(ids(&alone), [2]);
-        assert_eq!(alone.channels.len(), 2);
+        assert_eq!(alone.lanes.len(), 2);
         assert!(lanes.take(10).is_none(), "b is busy with 2");
-        lanes.release(&alone.channels);
+        lanes.release(&alone.lanes);
         assert_eq!(ids(&lanes.take(10).unwrap()), [3]);
+        assert!(lanes.is_empty());
     }
 
     #[test]
-    fn sequence_numbers_and_the_oldest_event() {
-        let mut lanes = lanes(&[(1, &["a"]), (2, &["b"])]);
-        assert_eq!((lanes.oldest(), lanes.next_seq(), lanes.len()), (Some(0), 2, 2));
-        assert!(lanes.oldest_head().is_some());
+    fn a_forgotten_lanes_place_serves_the_next_channel() {
+        let mut lanes = lanes(&[(1, &["a"])]);
+        let first = lanes.take(10).unwrap();
+        lanes.release(&first.lanes);
+        assert!(lanes.ids.is_empty());
+        push(&mut lanes, 2, &["b"]);
+        push(&mut lanes, 3, &["a"]);
+        assert_eq!(lanes.lanes.len(), 2, "b took a's place");
+        let taken = lanes.take(1).unwrap();
+        assert_eq!(ids(&taken), [2]);
+        assert_eq!(ids(&lanes.take(1).unwrap()), [3]);
+        lanes.release(&taken.lanes);
+        assert_eq!(lanes.ids.len(), 1);
+    }
+
+    #[test]
+    fn sequence_numbers_count_and_the_oldest_head() {
+        let mut lanes = lanes(&[(1, &["a"]), (2, &["b", "c"])]);
+        assert_eq!((lanes.next_seq(), lanes.len()), (2, 2));
+        let start = lanes.oldest_head().unwrap();
         let taken = lanes.take(1).unwrap();
         assert_eq!(ids(&taken), [1]);
-        assert_eq!(lanes.oldest(), Some(1));
+        assert_eq!(lanes.len(), 1);
+        // The next head is the event on two channels, queued after the first.
+        assert!(lanes.oldest_head().unwrap() >= start);
     }
 }

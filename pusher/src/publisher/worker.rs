@@ -11,7 +11,7 @@ use tokio::sync::{Semaphore, mpsc, oneshot, watch};
 use tokio::task::{Id, JoinError, JoinSet};
 use tokio::time::Instant;
 
-use super::lanes::{Lanes, OnChannels, Seq, Taken};
+use super::lanes::{LaneId, Lanes, OnChannels, Seq, Taken};
 use super::{DeliveryError, Outgoing};
 
 /// The `tracing` target of the worker's records.
@@ -53,9 +53,19 @@ pub(super) struct Settings {
 /// A request in flight: whom to answer, and what to free, when it is answered.
 #[derive(Debug)]
 struct InFlight {
-    replies: Vec<oneshot::Sender<Result<(), DeliveryError>>>,
-    channels: Vec<ChannelName>,
-    first: Seq,
+    /// Each event's sequence number and receipt.
+    replies: Vec<(Seq, oneshot::Sender<Result<(), DeliveryError>>)>,
+    lanes: Vec<LaneId>,
+}
+
+/// A flush waiting for the events queued before it to be answered.
+#[derive(Debug)]
+struct Flush {
+    /// Every event with a lower sequence number was queued before the flush.
+    before: Seq,
+    /// How many of those are not answered yet.
+    unanswered: usize,
+    done: oneshot::Sender<()>,
 }
 
 pub(super) struct Worker<C> {
@@ -68,8 +78,8 @@ pub(super) struct Worker<C> {
     lanes: Lanes<Queued>,
     sending: JoinSet<Result<(), Error>>,
     in_flight: HashMap<Id, InFlight>,
-    /// Flushes waiting, each with the sequence number every event before which must be answered.
-    flushes: Vec<(Seq, oneshot::Sender<()>)>,
+    /// Flushes waiting.
+    flushes: Vec<Flush>,
     stopped: watch::Sender<bool>,
 }
 
@@ -135,8 +145,17 @@ where
                 self.lanes.push(queued, now);
             }
             Command::Flush(done) => {
-                self.flushes.push((self.lanes.next_seq(), done));
-                self.answer_flushes();
+                let unanswered =
+                    self.lanes.len() + self.in_flight.values().map(|r| r.replies.len()).sum::<usize>();
+                if unanswered == 0 {
+                    let _ = done.send(());
+                } else {
+                    self.flushes.push(Flush {
+                        before: self.lanes.next_seq(),
+                        unanswered,
+                        done,
+                    });
+                }
             }
             Command::Close => {
                 self.closing = true;
@@ -182,17 +201,13 @@ where
     }
 
     fn send(&mut self, taken: Taken<Queued>) {
-        let Taken {
-            events,
-            channels,
-            first,
-        } = taken;
+        let Taken { events, lanes } = taken;
         let count = events.len();
         let mut replies = Vec::with_capacity(count);
         let mut batch = Vec::with_capacity(count);
         let mut alone = None;
-        for queued in events {
-            replies.push(queued.reply);
+        for (seq, queued) in events {
+            replies.push((seq, queued.reply));
             match queued.event {
                 Outgoing::One(event) => batch.push(event),
                 Outgoing::Several(trigger) => alone = Some(trigger),
@@ -201,7 +216,7 @@ where
         tracing::debug!(
             target: TARGET,
             events = count,
-            channels = channels.len(),
+            channels = lanes.len(),
             queued = self.lanes.len(),
             in_flight = self.in_flight.len() + 1,
             "sending"
@@ -214,14 +229,7 @@ where
             }
         };
         let id = self.sending.spawn(request).id();
-        self.in_flight.insert(
-            id,
-            InFlight {
-                replies,
-                channels,
-                first,
-            },
-        );
+        self.in_flight.insert(id, InFlight { replies, lanes });
     }
 
     /// Answers the receipts of a request that came back, and frees its lanes.
@@ -239,26 +247,33 @@ where
         }
         // The room of the answered events, given back at once rather than event by event.
         self.room.add_permits(request.replies.len());
-        for reply in request.replies {
+        self.count_for_flushes(&request.replies);
+        for (_, reply) in request.replies {
             let _ = reply.send(outcome.clone());
         }
-        self.lanes.release(&request.channels);
+        self.lanes.release(&request.lanes);
         self.answer_flushes();
+    }
+
+    /// Counts the `answered` events against the flushes waiting for them.
+    fn count_for_flushes(&mut self, answered: &[(Seq, oneshot::Sender<Result<(), DeliveryError>>)]) {
+        for flush in &mut self.flushes {
+            let before = answered.iter().filter(|(seq, _)| *seq < flush.before).count();
+            flush.unanswered = flush.unanswered.saturating_sub(before);
+        }
     }
 
     /// Answers every flush whose events have all been answered.
     fn answer_flushes(&mut self) {
-        let in_flight = self.in_flight.values().map(|r| r.first).min();
-        let unanswered = match (self.lanes.oldest(), in_flight) {
-            (Some(a), Some(b)) => a.min(b),
-            (a, b) => a.or(b).unwrap_or(Seq::MAX),
-        };
+        if self.flushes.iter().all(|flush| flush.unanswered > 0) {
+            return;
+        }
         let (ready, waiting): (Vec<_>, Vec<_>) = std::mem::take(&mut self.flushes)
             .into_iter()
-            .partition(|(before, _)| *before <= unanswered);
+            .partition(|flush| flush.unanswered == 0);
         self.flushes = waiting;
-        for (_, done) in ready {
-            let _ = done.send(());
+        for flush in ready {
+            let _ = flush.done.send(());
         }
     }
 }
