@@ -179,6 +179,60 @@ async fn a_full_queue_makes_publish_wait_and_try_publish_say_full() {
 }
 
 #[tokio::test]
+async fn while_the_queue_is_full_room_comes_back_in_chunks() {
+    let emulator = Emulator::start().await.unwrap();
+    let http = Counting::gated();
+    // Room comes back an eighth of the capacity at a time while the queue is full: 20 events.
+    let publisher = Publisher::builder()
+        .queue_capacity(160)
+        .max_in_flight(2)
+        .build(pusher_with(emulator.config(), http.clone()))
+        .unwrap();
+    let mut receipts: Vec<_> = (0..160)
+        .map(|n| publisher.try_publish([format!("c{}", n % 2)], "e", &n).unwrap())
+        .collect();
+    assert!(matches!(
+        publisher.try_publish(["a"], "e", &0),
+        Err(PublishError::Full)
+    ));
+    let (mut first_c0, mut first_c1) = (receipts.remove(0), receipts.remove(0));
+
+    // One of the two batches in flight is answered: its 10 events are owed, not given back yet,
+    // while the other request is in flight.
+    http.gate.add_permits(1);
+    let other = tokio::select! {
+        answered = &mut first_c0 => { answered.unwrap(); first_c1 }
+        answered = &mut first_c1 => { answered.unwrap(); first_c0 }
+    };
+    assert!(matches!(
+        publisher.try_publish(["a"], "e", &0),
+        Err(PublishError::Full)
+    ));
+
+    // The other one is answered: 20 owed, given back at once.
+    http.gate.add_permits(1);
+    other.await.unwrap();
+    let more: Vec<_> = (0..20)
+        .map(|n| publisher.try_publish(["a"], "e", &n).unwrap())
+        .collect();
+    assert!(matches!(
+        publisher.try_publish(["a"], "e", &0),
+        Err(PublishError::Full)
+    ));
+
+    http.gate.add_permits(1_000);
+    for receipt in receipts.into_iter().chain(more) {
+        receipt.await.unwrap();
+    }
+    assert_eq!(emulator.events().len(), 180);
+    // Nothing in flight: all the room is back.
+    for n in 0..160 {
+        drop(publisher.try_publish(["a"], "e", &n).unwrap());
+    }
+    publisher.close().await;
+}
+
+#[tokio::test]
 async fn a_refused_batch_fails_each_of_its_events_with_the_servers_error() {
     let emulator = Emulator::start().await.unwrap();
     let forged = Config::builder(emulator.app_id(), emulator.key(), "wrong-secret")

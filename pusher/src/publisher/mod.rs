@@ -14,7 +14,10 @@
 //!   encrypted channel is encrypted on its own, under a fresh nonce, when its batch is built;
 //! - the queue holds at most [`queue_capacity`](PublisherBuilder::queue_capacity) events (10,000
 //!   by default) not yet answered: [`publish`](Publisher::publish) waits for room, and
-//!   [`try_publish`](Publisher::try_publish) says [`PublishError::Full`] at once.
+//!   [`try_publish`](Publisher::try_publish) says [`PublishError::Full`] at once. While the queue
+//!   is full, the room of answered events comes back an eighth of the capacity at a time (and all
+//!   of it once no request is in flight), so that a waiting `publish` wakes once for several
+//!   events rather than once per event.
 //!
 //! ```
 //! use pusher::publisher::Publisher;
@@ -169,7 +172,8 @@ impl PublisherBuilder {
         self
     }
 
-    /// The most events queued and not yet answered (default 10,000).
+    /// The most events queued and not yet answered (default 10,000). While the queue is full, room
+    /// comes back in chunks of an eighth of this.
     pub fn queue_capacity(mut self, events: usize) -> Self {
         self.queue_capacity = events;
         self
@@ -199,7 +203,8 @@ impl PublisherBuilder {
         }
         let runtime = tokio::runtime::Handle::try_current().map_err(|_| PublisherBuildError::NoRuntime)?;
         let (commands, received) = mpsc::unbounded_channel();
-        let room = Arc::new(Semaphore::new(self.queue_capacity.min(Semaphore::MAX_PERMITS)));
+        let capacity = self.queue_capacity.min(Semaphore::MAX_PERMITS);
+        let room = Arc::new(Semaphore::new(capacity));
         let (stop, stopped) = watch::channel(false);
         let config = pusher.config().clone();
         let worker = Worker::new(
@@ -208,6 +213,7 @@ impl PublisherBuilder {
                 max_batch,
                 linger: self.linger,
                 max_in_flight: self.max_in_flight,
+                room_chunk: (capacity / 8).max(1),
             },
             received,
             room.clone(),

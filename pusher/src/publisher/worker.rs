@@ -48,6 +48,8 @@ pub(super) struct Settings {
     pub(super) max_batch: usize,
     pub(super) linger: Duration,
     pub(super) max_in_flight: usize,
+    /// How much room in the queue is given back at once while the queue is full.
+    pub(super) room_chunk: usize,
 }
 
 /// A request in flight: whom to answer, and what to free, when it is answered.
@@ -75,6 +77,8 @@ pub(super) struct Worker<C> {
     /// Whether every handle is gone or `close` was called: no more commands will come.
     closing: bool,
     room: Arc<Semaphore>,
+    /// Room of answered events not given back yet (see [`give_room`](Self::give_room)).
+    room_owed: usize,
     lanes: Lanes<Queued>,
     sending: JoinSet<Result<(), Error>>,
     in_flight: HashMap<Id, InFlight>,
@@ -101,6 +105,7 @@ where
             commands,
             closing: false,
             room,
+            room_owed: 0,
             lanes: Lanes::new(),
             sending: JoinSet::new(),
             in_flight: HashMap::new(),
@@ -245,14 +250,28 @@ where
         if let Err(error) = &outcome {
             tracing::warn!(target: TARGET, events = request.replies.len(), %error, "request failed");
         }
-        // The room of the answered events, given back at once rather than event by event.
-        self.room.add_permits(request.replies.len());
+        self.give_room(request.replies.len());
         self.count_for_flushes(&request.replies);
         for (_, reply) in request.replies {
             let _ = reply.send(outcome.clone());
         }
         self.lanes.release(&request.lanes);
         self.answer_flushes();
+    }
+
+    /// Gives back the room of `answered` events. While the queue has room, at once. While it is
+    /// full, handles wait for room, each wakes for the room it gets, and room given back event by
+    /// event would wake a handle per event: it is given back in chunks then, so that a handle
+    /// that wakes finds room for several events. What is owed is given back once no request is
+    /// in flight, when no answer would come to give it.
+    fn give_room(&mut self, answered: usize) {
+        self.room_owed += answered;
+        if self.room.available_permits() > 0
+            || self.room_owed >= self.settings.room_chunk
+            || self.in_flight.is_empty()
+        {
+            self.room.add_permits(std::mem::take(&mut self.room_owed));
+        }
     }
 
     /// Counts the `answered` events against the flushes waiting for them.
