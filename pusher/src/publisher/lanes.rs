@@ -87,16 +87,6 @@ impl<T> Entry<T> {
     }
 }
 
-/// Events taken to be sent in one request, and the lanes that are busy until it is answered.
-#[derive(Debug)]
-pub(super) struct Taken<T> {
-    /// The events with their sequence numbers, each lane's in order: one on several channels
-    /// goes alone.
-    pub(super) events: Vec<(Seq, T)>,
-    /// The lanes to [`release`](Lanes::release) when the request is answered.
-    pub(super) lanes: Vec<LaneId>,
-}
-
 impl<T: OnChannels> Lanes<T> {
     pub(super) fn new() -> Self {
         Self {
@@ -211,17 +201,18 @@ impl<T: OnChannels> Lanes<T> {
         self.len == 0
     }
 
-    /// Takes the events of the next request, oldest first: the oldest event that can go, and, when
-    /// it has one channel, the events behind it in its lane and then in the next lanes, up to
-    /// `max_batch`. An event on several channels goes alone, once it heads each of their lanes.
-    /// Every lane an event is taken from is busy until [`release`](Self::release)d.
-    pub(super) fn take(&mut self, max_batch: usize) -> Option<Taken<T>> {
-        let mut taken = Taken {
-            events: Vec::with_capacity(max_batch.min(self.waiting)),
-            lanes: Vec::new(),
-        };
+    /// Takes the events of the next request, oldest first, handing each to `take` with its
+    /// sequence number: the oldest event that can go, and, when it has one channel, the events
+    /// behind it in its lane and then in the next lanes, up to `max_batch`. An event on several
+    /// channels goes alone, once it heads each of their lanes.
+    ///
+    /// Returns the lanes taken from, empty when no event could go: each is busy until
+    /// [`release`](Self::release)d.
+    pub(super) fn take(&mut self, max_batch: usize, mut take: impl FnMut(Seq, T)) -> Vec<LaneId> {
+        let mut lanes = Vec::new();
+        let mut taken = 0;
         let mut after = Bound::Unbounded;
-        while taken.events.len() < max_batch {
+        while taken < max_batch {
             let Some(&(seq, id)) = self.heads.range((after, Bound::Unbounded)).next() else {
                 break;
             };
@@ -233,33 +224,35 @@ impl<T: OnChannels> Lanes<T> {
             };
             if shared {
                 // It goes alone, when every lane it stands in is free and it heads each of them.
-                if taken.events.is_empty()
-                    && let Some(alone) = self.take_shared(seq)
+                if taken == 0
+                    && let Some((event, lanes)) = self.take_shared(seq)
                 {
-                    return Some(alone);
+                    take(seq, event);
+                    return lanes;
                 }
                 continue;
             }
             self.occupy(id);
-            taken.lanes.push(id);
+            lanes.push(id);
             let Some(lane) = self.lanes.get_mut(id.0).and_then(Option::as_mut) else {
                 continue;
             };
             // The lane's events up to the next one on several channels, which goes alone.
-            while taken.events.len() < max_batch
+            while taken < max_batch
                 && matches!(lane.events.front(), Some(Entry::Own(_)))
                 && let Some(Entry::Own(queued)) = lane.events.pop_front()
             {
                 self.len -= 1;
-                taken.events.push((queued.seq, queued.event));
+                taken += 1;
+                take(queued.seq, queued.event);
             }
         }
-        (!taken.events.is_empty()).then_some(taken)
+        lanes
     }
 
-    /// Takes the event on several channels `seq` alone, if it heads each of its lanes and none is
-    /// busy.
-    fn take_shared(&mut self, seq: Seq) -> Option<Taken<T>> {
+    /// Takes the event on several channels `seq` alone, with its lanes, if it heads each of them
+    /// and none is busy.
+    fn take_shared(&mut self, seq: Seq) -> Option<(T, Vec<LaneId>)> {
         let queued = self.shared.get(&seq)?;
         let lanes: Vec<LaneId> = queued
             .event
@@ -282,10 +275,7 @@ impl<T: OnChannels> Lanes<T> {
         }
         let queued = self.shared.remove(&seq)?;
         self.len -= 1;
-        Some(Taken {
-            events: vec![(seq, queued.event)],
-            lanes,
-        })
+        Some((queued.event, lanes))
     }
 
     /// Marks lane `id` busy: its events no longer wait to go.
@@ -355,40 +345,53 @@ mod tests {
         lanes.push(Event { id, channels }, Instant::now());
     }
 
-    fn ids(taken: &Taken<Event>) -> Vec<u32> {
-        taken.events.iter().map(|(_, e)| e.id).collect()
+    /// What one `take` handed out: the events' ids and sequence numbers, and the lanes.
+    struct Taken {
+        events: Vec<(Seq, u32)>,
+        lanes: Vec<LaneId>,
+    }
+
+    fn take(lanes: &mut Lanes<Event>, max_batch: usize) -> Option<Taken> {
+        let mut events = Vec::new();
+        let lanes = lanes.take(max_batch, |seq, event| events.push((seq, event.id)));
+        assert_eq!(events.is_empty(), lanes.is_empty());
+        (!events.is_empty()).then_some(Taken { events, lanes })
+    }
+
+    fn ids(taken: &Taken) -> Vec<u32> {
+        taken.events.iter().map(|(_, id)| *id).collect()
     }
 
     #[test]
     fn a_batch_fills_from_the_oldest_lane_first_then_the_next() {
         let mut lanes = lanes(&[(1, &["a"]), (2, &["b"]), (3, &["a"]), (4, &["a"]), (5, &["c"])]);
         assert_eq!(lanes.waiting(), 5);
-        let taken = lanes.take(4).unwrap();
+        let taken = take(&mut lanes, 4).unwrap();
         assert_eq!(ids(&taken), [1, 3, 4, 2]);
         let seqs: Vec<Seq> = taken.events.iter().map(|(seq, _)| *seq).collect();
         assert_eq!(seqs, [0, 2, 3, 1]);
         assert_eq!(lanes.waiting(), 1);
-        assert_eq!(ids(&lanes.take(10).unwrap()), [5]);
-        assert!(lanes.take(10).is_none());
+        assert_eq!(ids(&take(&mut lanes, 10).unwrap()), [5]);
+        assert!(take(&mut lanes, 10).is_none());
         assert!(lanes.is_empty());
     }
 
     #[test]
     fn a_busy_lane_waits_for_its_answer_and_keeps_its_order() {
         let mut lanes = lanes(&[(1, &["a"]), (2, &["a"]), (3, &["a"]), (4, &["b"])]);
-        let first = lanes.take(2).unwrap();
+        let first = take(&mut lanes, 2).unwrap();
         assert_eq!(ids(&first), [1, 2]);
         // Lane a is busy: only b can go, though 3 is older.
-        let second = lanes.take(10).unwrap();
+        let second = take(&mut lanes, 10).unwrap();
         assert_eq!(ids(&second), [4]);
-        assert!(lanes.take(10).is_none());
+        assert!(take(&mut lanes, 10).is_none());
         // A new event on a busy lane waits too.
         push(&mut lanes, 5, &["a"]);
         assert_eq!(lanes.waiting(), 0);
-        assert!(lanes.take(10).is_none());
+        assert!(take(&mut lanes, 10).is_none());
         lanes.release(&first.lanes);
         assert_eq!(lanes.waiting(), 2);
-        assert_eq!(ids(&lanes.take(10).unwrap()), [3, 5]);
+        assert_eq!(ids(&take(&mut lanes, 10).unwrap()), [3, 5]);
         lanes.release(&second.lanes);
         assert_eq!(lanes.ids.len(), 1, "an empty, answered lane is forgotten");
     }
@@ -396,32 +399,32 @@ mod tests {
     #[test]
     fn an_event_on_several_channels_goes_alone_once_it_heads_each_lane() {
         let mut lanes = lanes(&[(1, &["a"]), (2, &["a", "b"]), (3, &["b"]), (4, &["c"])]);
-        let first = lanes.take(10).unwrap();
+        let first = take(&mut lanes, 10).unwrap();
         // 2 cannot join a batch, and 3 stands behind it in b; c goes.
         assert_eq!(ids(&first), [1, 4]);
-        assert!(lanes.take(10).is_none());
+        assert!(take(&mut lanes, 10).is_none());
         lanes.release(&first.lanes);
-        let alone = lanes.take(10).unwrap();
+        let alone = take(&mut lanes, 10).unwrap();
         assert_eq!(ids(&alone), [2]);
         assert_eq!(alone.lanes.len(), 2);
-        assert!(lanes.take(10).is_none(), "b is busy with 2");
+        assert!(take(&mut lanes, 10).is_none(), "b is busy with 2");
         lanes.release(&alone.lanes);
-        assert_eq!(ids(&lanes.take(10).unwrap()), [3]);
+        assert_eq!(ids(&take(&mut lanes, 10).unwrap()), [3]);
         assert!(lanes.is_empty());
     }
 
     #[test]
     fn a_forgotten_lanes_place_serves_the_next_channel() {
         let mut lanes = lanes(&[(1, &["a"])]);
-        let first = lanes.take(10).unwrap();
+        let first = take(&mut lanes, 10).unwrap();
         lanes.release(&first.lanes);
         assert!(lanes.ids.is_empty());
         push(&mut lanes, 2, &["b"]);
         push(&mut lanes, 3, &["a"]);
         assert_eq!(lanes.lanes.len(), 2, "b took a's place");
-        let taken = lanes.take(1).unwrap();
+        let taken = take(&mut lanes, 1).unwrap();
         assert_eq!(ids(&taken), [2]);
-        assert_eq!(ids(&lanes.take(1).unwrap()), [3]);
+        assert_eq!(ids(&take(&mut lanes, 1).unwrap()), [3]);
         lanes.release(&taken.lanes);
         assert_eq!(lanes.ids.len(), 1);
     }
@@ -431,7 +434,7 @@ mod tests {
         let mut lanes = lanes(&[(1, &["a"]), (2, &["b", "c"])]);
         assert_eq!((lanes.next_seq(), lanes.len()), (2, 2));
         let start = lanes.oldest_head().unwrap();
-        let taken = lanes.take(1).unwrap();
+        let taken = take(&mut lanes, 1).unwrap();
         assert_eq!(ids(&taken), [1]);
         assert_eq!(lanes.len(), 1);
         // The next head is the event on two channels, queued after the first.

@@ -95,7 +95,7 @@ use std::time::Duration;
 use futures_lite::future::block_on;
 use pusher_core::api::{BatchEvent, ToEventData, Trigger};
 use pusher_core::{AsyncHttpClient, ChannelName, Config, Error, EventName, IntoChannels, Pusher, SocketId};
-use tokio::sync::{OwnedSemaphorePermit, Semaphore, mpsc, oneshot, watch};
+use tokio::sync::{Semaphore, SemaphorePermit, mpsc, oneshot, watch};
 
 use self::lanes::OnChannels;
 use self::worker::{Command, Worker};
@@ -309,7 +309,7 @@ impl Publisher {
         D: ToEventData + ?Sized,
     {
         let event = self.checked(channels, event, data, None)?;
-        let room = self.room.clone().try_acquire_owned().map_err(|e| match e {
+        let room = self.room.try_acquire().map_err(|e| match e {
             tokio::sync::TryAcquireError::NoPermits => PublishError::Full,
             tokio::sync::TryAcquireError::Closed => PublishError::Closed,
         })?;
@@ -403,16 +403,11 @@ impl Publisher {
 
     /// Queues `event` once there is room for it.
     async fn queue(&self, event: Outgoing) -> Result<Receipt, PublishError> {
-        let room = self
-            .room
-            .clone()
-            .acquire_owned()
-            .await
-            .map_err(|_| PublishError::Closed)?;
+        let room = self.room.acquire().await.map_err(|_| PublishError::Closed)?;
         self.enqueue(event, room)
     }
 
-    fn enqueue(&self, event: Outgoing, room: OwnedSemaphorePermit) -> Result<Receipt, PublishError> {
+    fn enqueue(&self, event: Outgoing, room: SemaphorePermit<'_>) -> Result<Receipt, PublishError> {
         let (reply, receipt) = oneshot::channel();
         self.commands
             .send(Command::Publish(worker::Queued { event, reply }))

@@ -5,13 +5,13 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-use pusher_core::api::TriggerBatch;
+use pusher_core::api::{BatchEvent, Trigger, TriggerBatch};
 use pusher_core::{AsyncHttpClient, ChannelName, Error, Pusher};
 use tokio::sync::{Semaphore, mpsc, oneshot, watch};
 use tokio::task::{Id, JoinError, JoinSet};
 use tokio::time::Instant;
 
-use super::lanes::{LaneId, Lanes, OnChannels, Seq, Taken};
+use super::lanes::{LaneId, Lanes, OnChannels, Seq};
 use super::{DeliveryError, Outgoing};
 
 /// The `tracing` target of the worker's records.
@@ -50,6 +50,23 @@ pub(super) struct Settings {
     pub(super) max_in_flight: usize,
     /// How much room in the queue is given back at once while the queue is full.
     pub(super) room_chunk: usize,
+}
+
+/// The events taken for one request: a batch, or a trigger on several channels alone.
+struct Request {
+    replies: Vec<(Seq, oneshot::Sender<Result<(), DeliveryError>>)>,
+    batch: Vec<BatchEvent>,
+    alone: Option<Trigger>,
+}
+
+impl Request {
+    fn with_capacity(events: usize) -> Self {
+        Self {
+            replies: Vec::with_capacity(events),
+            batch: Vec::with_capacity(events),
+            alone: None,
+        }
+    }
 }
 
 /// A request in flight: whom to answer, and what to free, when it is answered.
@@ -188,10 +205,18 @@ where
             if !due {
                 break;
             }
-            let Some(taken) = self.lanes.take(self.settings.max_batch) else {
+            let mut request = Request::with_capacity(self.settings.max_batch);
+            let lanes = self.lanes.take(self.settings.max_batch, |seq, queued| {
+                request.replies.push((seq, queued.reply));
+                match queued.event {
+                    Outgoing::One(event) => request.batch.push(event),
+                    Outgoing::Several(trigger) => request.alone = Some(trigger),
+                }
+            });
+            if lanes.is_empty() {
                 break;
-            };
-            self.send(taken);
+            }
+            self.send(request, lanes);
         }
     }
 
@@ -205,22 +230,15 @@ where
         (due > now).then_some(due)
     }
 
-    fn send(&mut self, taken: Taken<Queued>) {
-        let Taken { events, lanes } = taken;
-        let count = events.len();
-        let mut replies = Vec::with_capacity(count);
-        let mut batch = Vec::with_capacity(count);
-        let mut alone = None;
-        for (seq, queued) in events {
-            replies.push((seq, queued.reply));
-            match queued.event {
-                Outgoing::One(event) => batch.push(event),
-                Outgoing::Several(trigger) => alone = Some(trigger),
-            }
-        }
+    fn send(&mut self, request: Request, lanes: Vec<LaneId>) {
+        let Request {
+            replies,
+            batch,
+            alone,
+        } = request;
         tracing::debug!(
             target: TARGET,
-            events = count,
+            events = replies.len(),
             channels = lanes.len(),
             queued = self.lanes.len(),
             in_flight = self.in_flight.len() + 1,
