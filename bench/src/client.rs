@@ -7,7 +7,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use pusher::publisher::Publisher;
-use pusher_core::{Blocking, BuildHttpClient, Config, HttpClient};
+use pusher_core::api::{BatchEvent, EventData, TriggerBatch};
+use pusher_core::{Blocking, BuildHttpClient, ChannelName, Config, HttpClient};
 
 use crate::Measurement;
 use crate::fixture::{self, CHANNEL, EVENT, Payload};
@@ -37,11 +38,15 @@ pub enum Scenario {
     PerEvent,
     /// The same events through a [`Publisher`] with as many requests in flight.
     Publisher,
+    /// The same events, each task sending its own as batches of the most a request takes, one
+    /// request at a time: batching with no queue between tasks, the ceiling of what a publisher
+    /// can reach.
+    Batches,
 }
 
 impl Scenario {
     /// Every scenario, as named on the command line.
-    pub const ALL: [(Scenario, &'static str); 8] = [
+    pub const ALL: [(Scenario, &'static str); 9] = [
         (Scenario::AsyncLibrary, "async-library"),
         (Scenario::AsyncRaw, "async-raw"),
         (Scenario::UreqLibrary, "ureq-library"),
@@ -50,6 +55,7 @@ impl Scenario {
         (Scenario::ReqwestBlockingRaw, "reqwest-blocking-raw"),
         (Scenario::PerEvent, "per-event"),
         (Scenario::Publisher, "publisher"),
+        (Scenario::Batches, "batches"),
     ];
 
     /// The name on the command line.
@@ -131,7 +137,11 @@ pub fn run(run: &Run) -> Measurement {
             };
             blocking(run, warm_up, &mut trigger)
         }
-        Scenario::AsyncLibrary | Scenario::AsyncRaw | Scenario::PerEvent | Scenario::Publisher => {
+        Scenario::AsyncLibrary
+        | Scenario::AsyncRaw
+        | Scenario::PerEvent
+        | Scenario::Publisher
+        | Scenario::Batches => {
             let runtime = tokio::runtime::Runtime::new().expect("a Tokio runtime");
             runtime.block_on(asynchronous(run, warm_up))
         }
@@ -231,6 +241,28 @@ async fn asynchronous(run: &Run, warm_up: usize) -> Measurement {
             publish(&publisher, tasks, run.ops, &payload).await;
             let measurement = window.close(run.ops);
             publisher.close().await;
+            measurement
+        }
+        Scenario::Batches => {
+            let batch = pusher.config().max_batch_events();
+            let send = move |pusher: Arc<pusher::Pusher>, payload: Arc<Payload>, task: usize| async move {
+                let channel: ChannelName = format!("{CHANNEL}-{task}").parse().expect("a channel name");
+                let events = (0..batch).map(|_| {
+                    let data = EventData::json(&*payload).expect("the payload serializes");
+                    BatchEvent::new(channel.clone(), EVENT.parse().expect("an event name"), data)
+                });
+                pusher
+                    .send(TriggerBatch::new(events))
+                    .await
+                    .expect("the batch is answered");
+            };
+            // Each call sends `batch` events: as many calls as make `run.ops` events.
+            let calls = Run {
+                ops: run.ops / batch,
+                ..run.clone()
+            };
+            let mut measurement = measured(&calls, warm_up / batch, (pusher, payload), send).await;
+            measurement.ops = (calls.ops * batch) as u64;
             measurement
         }
         _ => unreachable!("blocking scenarios run in `run`"),
