@@ -318,6 +318,8 @@ impl<T: OnChannels> Lanes<T> {
 
 #[cfg(test)]
 mod tests {
+    use std::collections::HashMap;
+
     use super::*;
 
     #[derive(Debug, PartialEq)]
@@ -427,6 +429,138 @@ mod tests {
         assert_eq!(ids(&take(&mut lanes, 1).unwrap()), [3]);
         lanes.release(&taken.lanes);
         assert_eq!(lanes.ids.len(), 1);
+    }
+
+    /// A random run of pushes, takes and releases, and what was seen of it.
+    struct RandomRun {
+        seed: u64,
+        state: u64,
+        lanes: Lanes<Event>,
+        channels_of: HashMap<u32, Vec<&'static str>>,
+        pushed: u32,
+        taken: u32,
+        last_taken: HashMap<&'static str, u32>,
+        in_flight: Vec<(Vec<LaneId>, Vec<&'static str>)>,
+    }
+
+    impl RandomRun {
+        const NAMES: [&'static str; 4] = ["a", "b", "c", "d"];
+
+        fn new(seed: u64) -> Self {
+            Self {
+                seed,
+                state: seed.wrapping_mul(0x9E37_79B9_7F4A_7C15),
+                lanes: Lanes::new(),
+                channels_of: HashMap::new(),
+                pushed: 0,
+                taken: 0,
+                last_taken: HashMap::new(),
+                in_flight: Vec::new(),
+            }
+        }
+
+        /// A number below `below` (xorshift64).
+        fn random(&mut self, below: usize) -> usize {
+            self.state ^= self.state << 13;
+            self.state ^= self.state >> 7;
+            self.state ^= self.state << 17;
+            (self.state % below as u64) as usize
+        }
+
+        fn push(&mut self) {
+            let count = if self.random(6) == 0 {
+                2 + self.random(2)
+            } else {
+                1
+            };
+            let mut names = Vec::new();
+            while names.len() < count {
+                let name = Self::NAMES[self.random(Self::NAMES.len())];
+                if !names.contains(&name) {
+                    names.push(name);
+                }
+            }
+            push(&mut self.lanes, self.pushed, &names);
+            self.channels_of.insert(self.pushed, names);
+            self.pushed += 1;
+        }
+
+        /// Takes a request, if one can go, checking it against the rules.
+        fn take(&mut self) -> bool {
+            let seed = self.seed;
+            let max_batch = 1 + self.random(4);
+            let Some(taken) = take(&mut self.lanes, max_batch) else {
+                return false;
+            };
+            let mut names = Vec::new();
+            for (_, id) in &taken.events {
+                let of = &self.channels_of[id];
+                assert!(of.len() == 1 || taken.events.len() == 1, "seed {seed}: not alone");
+                for &name in of {
+                    assert!(
+                        self.in_flight.iter().all(|(_, busy)| !busy.contains(&name)),
+                        "seed {seed}: {name} in flight twice"
+                    );
+                    if let Some(last) = self.last_taken.insert(name, *id) {
+                        assert!(last < *id, "seed {seed}: {name} out of order");
+                    }
+                    if !names.contains(&name) {
+                        names.push(name);
+                    }
+                }
+            }
+            self.taken += taken.events.len() as u32;
+            self.in_flight.push((taken.lanes, names));
+            true
+        }
+
+        fn release(&mut self) -> bool {
+            if self.in_flight.is_empty() {
+                return false;
+            }
+            let index = self.random(self.in_flight.len());
+            let (done, _) = self.in_flight.swap_remove(index);
+            self.lanes.release(&done);
+            true
+        }
+
+        fn check_counts(&self) {
+            assert_eq!(
+                self.lanes.len() as u32,
+                self.pushed - self.taken,
+                "seed {}",
+                self.seed
+            );
+        }
+    }
+
+    /// Random pushes, takes and releases, against the rules: every event taken once, each
+    /// channel's events in the order queued, never two requests of one channel in flight, an
+    /// event on several channels alone, and the counts right.
+    #[test]
+    fn random_runs_keep_every_rule() {
+        for seed in 1..=300 {
+            let mut run = RandomRun::new(seed);
+            for _ in 0..200 {
+                match run.random(5) {
+                    0 | 1 => run.push(),
+                    2 | 3 => {
+                        run.take();
+                    }
+                    _ => {
+                        run.release();
+                    }
+                }
+                run.check_counts();
+            }
+            // Drain: take what can go, release what is in flight.
+            while run.take() || run.release() {
+                run.check_counts();
+            }
+            assert_eq!(run.taken, run.pushed, "seed {seed}: every event taken once");
+            assert!(run.lanes.is_empty() && run.lanes.waiting() == 0, "seed {seed}");
+            assert!(run.lanes.ids.is_empty(), "seed {seed}: every lane forgotten");
+        }
     }
 
     #[test]
