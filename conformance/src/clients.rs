@@ -6,6 +6,7 @@
 
 use std::fmt;
 
+use pusher::publisher::{Publisher, PublisherBuildError};
 use pusher_core::api::Operation;
 use pusher_core::{
     AsyncHttpClient, Blocking, BuildError, BuildHttpClient, Config, Error, HttpClient, HttpOptions, Pusher,
@@ -40,6 +41,11 @@ impl Mode {
         Mode::IsahcAsync,
         Mode::IsahcBlocking,
     ];
+
+    /// Whether the client is async: the publisher sends through async clients only.
+    pub fn is_async(self) -> bool {
+        matches!(self, Mode::ReqwestAsync | Mode::IsahcAsync)
+    }
 
     /// A short name, used in channel names and the report.
     pub fn name(self) -> &'static str {
@@ -132,6 +138,16 @@ impl Client {
     /// The mode.
     pub fn mode(&self) -> Mode {
         self.mode
+    }
+
+    /// A publisher sending through this client, on the current Tokio runtime; `None` for a
+    /// blocking client.
+    pub fn publisher(&self) -> Option<Result<Publisher, PublisherBuildError>> {
+        match &self.http {
+            Http::ReqwestAsync(http) => Some(Publisher::new(Pusher::new(self.config.clone(), http.clone()))),
+            Http::IsahcAsync(http) => Some(Publisher::new(Pusher::new(self.config.clone(), http.clone()))),
+            Http::ReqwestBlocking(_) | Http::Ureq(_) | Http::IsahcBlocking(_) => None,
+        }
     }
 
     /// Builds, sends and parses `operation`.

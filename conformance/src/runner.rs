@@ -51,7 +51,7 @@ pub fn run(args: Vec<String>) -> ExitCode {
     for client in &clients {
         for scenario in ALL {
             let name = format!("{}::{}", client.mode(), scenario.name);
-            if !name.contains(&filter) {
+            if !name.contains(&filter) || (scenario.async_only && !client.mode().is_async()) {
                 continue;
             }
             let ctx = Ctx {

@@ -32,6 +32,8 @@ const WEBHOOK_ARRIVAL: Duration = Duration::from_secs(15);
 /// A scenario: a name and the check.
 pub(crate) struct Scenario {
     pub(crate) name: &'static str,
+    /// Whether it needs an async client, as the publisher does: blocking modes do not run it.
+    pub(crate) async_only: bool,
     pub(crate) run: for<'a> fn(&'a Ctx<'a>) -> Pin<Box<dyn Future<Output = Outcome> + 'a>>,
 }
 
@@ -781,11 +783,73 @@ async fn unknown_app(ctx: &Ctx<'_>) -> Outcome {
     refused_as(ctx, ctx.target.unknown_app_config(), ResponseErrorKind::NotFound).await
 }
 
+/// 12. The publisher (async clients): events from several tasks on several channels, batched.
+///
+/// Every receipt resolves, and each subscriber gets its channel's events once each, in the order
+/// published.
+async fn publisher(ctx: &Ctx<'_>) -> Outcome {
+    const CHANNELS: usize = 3;
+    const PER_CHANNEL: usize = 25;
+    let channels: Vec<String> = (0..CHANNELS)
+        .map(|i| ctx.channel(&format!("conf-pub{i}-")))
+        .collect();
+    let mut subscribers = Vec::new();
+    for channel in &channels {
+        subscribers.push(ctx.on_public(channel).await?);
+    }
+    let publisher = match ctx.client.publisher() {
+        Some(built) => built.map_err(|e| e.to_string())?,
+        None => return Err("the publisher needs an async client".to_owned()),
+    };
+    let tasks: Vec<_> = channels
+        .iter()
+        .map(|channel| {
+            let (publisher, channel) = (publisher.clone(), channel.clone());
+            tokio::spawn(async move {
+                let mut receipts = Vec::new();
+                for n in 0..PER_CHANNEL {
+                    let receipt = publisher
+                        .publish(channel.as_str(), "published", &json!({"n": n}))
+                        .await
+                        .map_err(|e| format!("publish {n} on {channel}: {e}"))?;
+                    receipts.push(receipt);
+                }
+                for (n, receipt) in receipts.into_iter().enumerate() {
+                    receipt
+                        .await
+                        .map_err(|e| format!("event {n} on {channel}: {e}"))?;
+                }
+                Ok::<(), String>(())
+            })
+        })
+        .collect();
+    for task in tasks {
+        task.await.map_err(|e| format!("a publishing task: {e}"))??;
+    }
+    publisher.close().await;
+    for (s, channel) in subscribers.iter_mut().zip(&channels) {
+        for n in 0..PER_CHANNEL {
+            expect_data(s, channel, "published", &format!("{{\"n\":{n}}}")).await?;
+        }
+        while let Some(m) = s.next_event(Duration::from_millis(100)).await {
+            ensure(
+                m.channel.as_deref() != Some(channel.as_str()) || m.event.starts_with("pusher"),
+                format!(
+                    "{} on {channel} arrived again, or more than was published",
+                    m.event
+                ),
+            )?;
+        }
+    }
+    Ok(())
+}
+
 macro_rules! scenarios {
-    ($($name:ident),* $(,)?) => {
+    ($($name:ident),* ; async only: $($async_name:ident),* $(,)?) => {
         /// Every scenario, in order.
         pub(crate) const ALL: &[Scenario] = &[
-            $(Scenario { name: stringify!($name), run: |ctx| Box::pin($name(ctx)) }),*
+            $(Scenario { name: stringify!($name), async_only: false, run: |ctx| Box::pin($name(ctx)) },)*
+            $(Scenario { name: stringify!($async_name), async_only: true, run: |ctx| Box::pin($async_name(ctx)) },)*
         ];
     };
 }
@@ -804,5 +868,6 @@ scenarios!(
     webhooks,
     wrong_secret,
     wrong_key,
-    unknown_app
+    unknown_app;
+    async only: publisher
 );
