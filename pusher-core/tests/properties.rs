@@ -7,8 +7,8 @@ use std::time::Duration;
 
 use proptest::prelude::*;
 use pusher_core::api::{
-    BatchEvent, EventData, GetChannel, GetPresenceUsers, ListChannels, Operation, RequestContext,
-    TerminateUserConnections, Trigger, TriggerBatch,
+    BatchEvent, ChannelAttribute, EventData, GetChannel, GetPresenceUsers, ListChannels, Operation,
+    RequestContext, TerminateUserConnections, Trigger, TriggerBatch,
 };
 use pusher_core::response::{ResponseError, ResponseErrorKind};
 use pusher_core::webhook::WebhookVerifier;
@@ -17,6 +17,38 @@ use pusher_core::{
 };
 
 mod common;
+
+/// The bodies as serde_json writes them, to hold the library's own writing to.
+mod reference {
+    use serde::Serialize;
+
+    #[derive(Serialize)]
+    pub(crate) struct Trigger<'a> {
+        pub(crate) name: &'a str,
+        pub(crate) channels: &'a [String],
+        pub(crate) data: &'a str,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub(crate) socket_id: Option<&'a str>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub(crate) info: Option<&'a str>,
+    }
+
+    #[derive(Serialize)]
+    pub(crate) struct BatchItem<'a> {
+        pub(crate) channel: &'a str,
+        pub(crate) name: &'a str,
+        pub(crate) data: &'a str,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub(crate) socket_id: Option<&'a str>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub(crate) info: Option<&'a str>,
+    }
+
+    #[derive(Serialize)]
+    pub(crate) struct Batch<'a> {
+        pub(crate) batch: Vec<BatchItem<'a>>,
+    }
+}
 
 /// Builds one call's request.
 type Builder = Box<dyn Fn(&Config, &RequestContext<'_>) -> http::Request<Vec<u8>>>;
@@ -92,6 +124,58 @@ proptest! {
             let request = op(&config, &context);
             common::verify_signature(&request, &key, &secret, timestamp);
         }
+    }
+
+    #[test]
+    fn bodies_are_what_serde_json_writes(
+        channels in prop::collection::vec(NAME, 1..5),
+        event in "[\\x00-\\x7f]{1,40}|\\PC{1,40}",
+        data in "[\\x00-\\x7f]{0,200}|\\PC{0,200}",
+        socket in prop::option::of("[0-9]{1,10}\\.[0-9]{1,10}"),
+        info in any::<bool>(),
+    ) {
+        prop_assume!(channels.iter().all(|c| !c.starts_with("private-encrypted-")));
+        let Ok(name) = EventName::try_from(event.as_str()) else {
+            return Ok(());
+        };
+        let names: Vec<ChannelName> = channels.iter().map(|c| c.parse().unwrap()).collect();
+        let socket_id: Option<SocketId> = socket.as_ref().map(|s| s.parse().unwrap());
+        let attributes: &[ChannelAttribute] = if info { &[ChannelAttribute::SubscriptionCount] } else { &[] };
+        let mut trigger = Trigger::new(names.clone(), name.clone(), EventData::encoded(data.clone()))
+            .info(attributes.iter().copied());
+        let mut batch: Vec<BatchEvent> = names
+            .iter()
+            .map(|c| BatchEvent::new(c.clone(), name.clone(), EventData::encoded(data.clone())).info(attributes.iter().copied()))
+            .collect();
+        if let Some(socket_id) = &socket_id {
+            trigger = trigger.socket_id(socket_id.clone());
+            batch = batch.into_iter().map(|e| e.socket_id(socket_id.clone())).collect();
+        }
+        let info = info.then_some("subscription_count");
+        let config = config("key", "secret");
+        let context = RequestContext::new(1);
+
+        let expected = serde_json::to_vec(&reference::Trigger {
+            name: &event,
+            channels: &channels,
+            data: &data,
+            socket_id: socket.as_deref(),
+            info,
+        }).unwrap();
+        let request = trigger.build_request(&config, &context).unwrap();
+        prop_assert_eq!(request.body(), &expected);
+
+        let expected = serde_json::to_vec(&reference::Batch {
+            batch: channels.iter().map(|channel| reference::BatchItem {
+                channel,
+                name: &event,
+                data: &data,
+                socket_id: socket.as_deref(),
+                info,
+            }).collect(),
+        }).unwrap();
+        let request = TriggerBatch::new(batch).build_request(&config, &context).unwrap();
+        prop_assert_eq!(request.body(), &expected);
     }
 
     #[test]

@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use super::RequestError;
+use super::body;
 use super::{ChannelAttribute, Operation, RequestContext, info_param};
 use crate::config::{Config, MasterKey};
 use crate::encryption;
@@ -147,38 +148,19 @@ fn data_as_sent<'a>(
     )))
 }
 
-/// An upper bound of the length of `s` as a JSON string, quotes included: a byte JSON escapes
-/// (`"`, `\\`, a control character) takes at most six.
-fn json_string_len(s: &str) -> usize {
-    let escaped = s.bytes().filter(|&b| b == b'"' || b == b'\\' || b < 0x20).count();
-    2 + s.len() + 5 * escaped
-}
-
-/// The room an event's fields but `data` take in a body: names, punctuation and options.
-fn fields_len(event: &EventName, socket_id: Option<&SocketId>, info: Option<&str>) -> usize {
-    // The keys and punctuation of an event take under 96 bytes.
-    96 + json_string_len(event.as_str())
-        + socket_id.map_or(0, |s| s.as_str().len())
-        + info.map_or(0, str::len)
-}
-
-/// `POST`s `body` as JSON to `/apps/{id}{suffix}`, the body serialized into one buffer of
-/// `capacity` bytes (an upper bound of its length, so that it never grows).
-fn post_json(
+/// `POST`s the JSON `body` to `/apps/{id}{suffix}`.
+fn post(
     config: &Config,
     context: &RequestContext<'_>,
     suffix: &str,
-    body: &impl Serialize,
-    capacity: usize,
+    body: Vec<u8>,
 ) -> Result<http::Request<Vec<u8>>, RequestError> {
-    let mut bytes = Vec::with_capacity(capacity);
-    serde_json::to_writer(&mut bytes, body).map_err(RequestError::Serialize)?;
     Unsigned {
         method: http::Method::POST,
         endpoint: config.api_endpoint(),
         path: &app_path!(config, suffix),
         params: &[],
-        body: bytes,
+        body,
     }
     .sign(config, context.timestamp)
 }
@@ -191,17 +173,6 @@ pub struct Trigger {
     data: EventData,
     socket_id: Option<SocketId>,
     info: Vec<ChannelAttribute>,
-}
-
-#[derive(Serialize)]
-struct TriggerBody<'a> {
-    name: &'a str,
-    channels: &'a [ChannelName],
-    data: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    socket_id: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    info: Option<String>,
 }
 
 impl Trigger {
@@ -285,22 +256,13 @@ impl Operation for Trigger {
         let first = self.channels.first().ok_or(RequestError::NoChannels)?;
         let data = data_as_sent(config, context, first, &self.data)?;
         let info = info_param(&self.info);
-        let channels_len: usize = self
-            .channels
-            .iter()
-            .map(|c| json_string_len(c.as_str()) + 1)
-            .sum();
-        let capacity = fields_len(&self.event, self.socket_id.as_ref(), info.as_deref())
-            + channels_len
-            + json_string_len(&data);
-        let body = TriggerBody {
+        let fields = body::Fields {
             name: self.event.as_str(),
-            channels: &self.channels,
             data: &data,
             socket_id: self.socket_id.as_ref().map(SocketId::as_str),
-            info,
+            info: info.as_deref(),
         };
-        post_json(config, context, "/events", &body, capacity)
+        post(config, context, "/events", body::trigger(&self.channels, fields))
     }
 
     fn parse_response(&self, response: http::Response<Vec<u8>>) -> Result<TriggerResponse, ResponseError> {
@@ -364,22 +326,6 @@ impl BatchEvent {
     }
 }
 
-#[derive(Serialize)]
-struct BatchItem<'a> {
-    channel: &'a str,
-    name: &'a str,
-    data: Cow<'a, str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    socket_id: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    info: Option<String>,
-}
-
-#[derive(Serialize)]
-struct BatchBody<'a> {
-    batch: Vec<BatchItem<'a>>,
-}
-
 /// Triggers 1 to 10 events (or the configuration's [`max_batch_events`](Config::max_batch_events)),
 /// each on its own channel: `POST /apps/{id}/batch_events`.
 #[derive(Debug, Clone)]
@@ -414,31 +360,33 @@ impl Operation for TriggerBatch {
                 max: config.max_batch_events(),
             });
         }
-        let batch = self
+        // The data as sent and the `info` parameter of each event, owned here for the body.
+        let sent = self
             .events
             .iter()
             .map(|e| {
                 e.check(config)?;
-                Ok(BatchItem {
-                    channel: e.channel.as_str(),
-                    name: e.event.as_str(),
-                    data: data_as_sent(config, context, &e.channel, &e.data)?,
-                    socket_id: e.socket_id.as_ref().map(SocketId::as_str),
-                    info: info_param(&e.info),
-                })
+                Ok((
+                    data_as_sent(config, context, &e.channel, &e.data)?,
+                    info_param(&e.info),
+                ))
             })
             .collect::<Result<Vec<_>, RequestError>>()?;
-        let capacity: usize = self
+        let events: Vec<_> = self
             .events
             .iter()
-            .zip(&batch)
-            .map(|(e, item)| {
-                fields_len(&e.event, e.socket_id.as_ref(), item.info.as_deref())
-                    + json_string_len(item.channel)
-                    + json_string_len(&item.data)
+            .zip(&sent)
+            .map(|(e, (data, info))| {
+                let fields = body::Fields {
+                    name: e.event.as_str(),
+                    data,
+                    socket_id: e.socket_id.as_ref().map(SocketId::as_str),
+                    info: info.as_deref(),
+                };
+                (e.channel.as_str(), fields)
             })
-            .sum();
-        post_json(config, context, "/batch_events", &BatchBody { batch }, capacity)
+            .collect();
+        post(config, context, "/batch_events", body::batch(&events))
     }
 
     fn parse_response(&self, response: http::Response<Vec<u8>>) -> Result<BatchResponse, ResponseError> {
